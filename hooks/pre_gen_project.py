@@ -1,0 +1,153 @@
+"""Pre-generation hook: refuse answers that cannot make a working project.
+
+Each rule names the variable, the rule and a valid example, and exits 1; cookiecutter
+then removes the half-created output directory. Runs offline, standard library only.
+"""
+
+import keyword
+import re
+import sys
+
+#: Top-level modules of the generated project's dependencies and of its own layout;
+#: a package of the same name would shadow them.
+RESERVED_NAMES = {
+    "alembic", "amqp", "billiard", "blinker", "celery", "click", "dotenv", "flask",
+    "flask_caching", "flask_httpauth", "flask_login", "flask_migrate", "flask_sqlalchemy",
+    "flask_wtf", "gunicorn", "itsdangerous", "jinja2", "kombu", "mako", "markupsafe",
+    "marshmallow", "migrations", "psycopg", "pymysql", "pytest", "redis", "sqlalchemy",
+    "tests", "vine", "werkzeug", "wtforms",
+}  # fmt: skip
+
+#: Options whose code paths are not built yet: variable -> the values that work today.
+SUPPORTED = {
+    "app_style": ["full"],
+    "database": ["postgresql"],
+    "cache": ["redis"],
+    "worker": ["celery"],
+    "deploy_target": ["docker"],
+    "ci": ["github", "none"],
+}
+
+#: The answers, each rendered as a JSON string literal (valid Python) so that no
+#: quote or backslash in them can break this file.
+ANSWERS = {
+    "project_name": {{ cookiecutter.project_name | jsonify }},
+    "project_slug": {{ cookiecutter.project_slug | jsonify }},
+    "description": {{ cookiecutter.description | jsonify }},
+    "author_name": {{ cookiecutter.author_name | jsonify }},
+    "author_email": {{ cookiecutter.author_email | jsonify }},
+    "version": {{ cookiecutter.version | jsonify }},
+    "app_style": {{ cookiecutter.app_style | jsonify }},
+    "database": {{ cookiecutter.database | jsonify }},
+    "cache": {{ cookiecutter.cache | jsonify }},
+    "worker": {{ cookiecutter.worker | jsonify }},
+    "deploy_target": {{ cookiecutter.deploy_target | jsonify }},
+    "ci": {{ cookiecutter.ci | jsonify }},
+    "use_cors": "{{ cookiecutter.use_cors }}",
+    "domain_name": {{ cookiecutter.domain_name | jsonify }},
+    "url_prefix": {{ cookiecutter.url_prefix | jsonify }},
+    "http_port": {{ cookiecutter.http_port | jsonify }},
+}
+
+SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
+EMAIL_RE = re.compile(r"[^@\s\"\\]+@[^@\s\"\\]+\.[^@\s\"\\]+")
+VERSION_RE = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")  # PEP 440
+LABEL_RE = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")  # RFC 1123 host name label
+PREFIX_RE = re.compile(r"(/[A-Za-z0-9._~-]+)+")  # RFC 3986 unreserved path segments
+
+
+def check_slug(slug: str) -> str | None:
+    """Return why ``slug`` is not a usable package name, or None when it is."""
+    if not SLUG_RE.fullmatch(slug):
+        return "must be lowercase letters, digits and _, starting with a letter"
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        return "is a Python keyword"
+    if slug in sys.stdlib_module_names:
+        return "is the name of a standard-library module and would shadow it"
+    if slug in RESERVED_NAMES:
+        return "is the name of a dependency or project directory and would shadow it"
+    return None
+
+
+def check_text(value: str) -> str | None:
+    """Free text goes into Python and TOML strings: no quotes, backslashes or newlines."""
+    if not value.strip():
+        return "must not be empty"
+    if any(char in value for char in '"\\\n\r'):
+        return 'must not contain ", \\ or line breaks'
+    return None
+
+
+def check_domain(domain: str) -> str | None:
+    """A DNS host name (RFC 1123): dot-separated labels of a-z, 0-9 and -."""
+    labels = domain.split(".")
+    if len(domain) > 253 or len(labels) < 2 or not all(LABEL_RE.fullmatch(x) for x in labels):
+        return "must be a lowercase DNS host name with at least one dot"
+    return None
+
+
+def check_prefix(prefix: str) -> str | None:
+    """Empty, or a path such as /todo: leading slash, no trailing slash."""
+    if prefix and not PREFIX_RE.fullmatch(prefix):
+        return "must be empty or a path starting with / and not ending with /"
+    return None
+
+
+def check_port(port: str) -> str | None:
+    """A TCP port number from 1 to 65535."""
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        return "must be a whole number from 1 to 65535"
+    return None
+
+
+def check_email(email: str) -> str | None:
+    """An address of the form name@host.tld."""
+    return None if EMAIL_RE.fullmatch(email) else "must be an e-mail address"
+
+
+def check_version(version: str) -> str | None:
+    """A PEP 440 version."""
+    return None if VERSION_RE.fullmatch(version) else "must be a PEP 440 version"
+
+
+RULES = {
+    "project_slug": (check_slug, "todo_service"),
+    "project_name": (check_text, "Todo Service"),
+    "description": (check_text, "Tracks what there is to do."),
+    "author_name": (check_text, "Jane Doe"),
+    "author_email": (check_email, "jane@example.com"),
+    "version": (check_version, "0.1.0"),
+    "domain_name": (check_domain, "todo.example.com"),
+    "url_prefix": (check_prefix, "/todo"),
+    "http_port": (check_port, "8000"),
+}
+
+
+def errors() -> list[str]:
+    """Every rule the answers break, one message each."""
+    found = []
+    for name, (check, example) in RULES.items():
+        why = check(ANSWERS[name])
+        if why:
+            found.append(f"{name}={ANSWERS[name]!r} {why} (for example {name}={example}).")
+    for name, values in SUPPORTED.items():
+        if ANSWERS[name] not in values:
+            found.append(
+                f"{name}={ANSWERS[name]!r} is not supported yet; "
+                f"choose one of: {', '.join(values)}."
+            )
+    if ANSWERS["use_cors"] != "False":
+        found.append("use_cors=true is not supported yet; choose use_cors=false.")
+    return found
+
+
+def main() -> int:
+    """Print every problem to stderr and return 1, or return 0 when all is well."""
+    problems = errors()
+    for message in problems:
+        print(f"ERROR: {message}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The template's test command: bash scripts/test.sh [pytest arguments]
+# Creates .venv, installs the pinned tools, makes sure PostgreSQL, MariaDB and Redis
+# answer (scripts/services.sh), then runs the template tests with pytest.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '==> %s\n' "$*"; }
+
+if [ ! -x .venv/bin/python ]; then
+    step "creating .venv (python3 -m venv .venv)"
+    python3 -m venv .venv
+fi
+
+step "installing requirements-dev.txt into .venv"
+.venv/bin/pip install -q -r requirements-dev.txt
+
+step "checking services (scripts/services.sh)"
+bash scripts/services.sh
+
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+export TEST_MYSQL_URL="${TEST_MYSQL_URL:-mysql+pymysql://root@127.0.0.1:3306/test}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
+
+step "running pytest -n 2${*:+ $*}"
+exec .venv/bin/python -m pytest -n 2 "$@"

@@ -1,0 +1,134 @@
+"""The Docker and GitHub Actions artifacts, checked with the tools that consume them."""
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[1]
+TOOLS_DIR = Path(sys.executable).parent
+
+DOCKER_GITHUB_VARIANT = {
+    "database": "postgresql",
+    "cache": "redis",
+    "worker": "celery",
+    "deploy_target": "docker",
+    "ci": "github",
+}
+
+
+def bake(cookies, **context: str) -> Path:
+    result = cookies.bake(
+        extra_context={**DOCKER_GITHUB_VARIANT, **context}, template=str(TEMPLATE_DIR)
+    )
+    assert result.exit_code == 0, result.exception
+    return result.project_path
+
+
+def run_tool(name: str, *args: str, cwd: Path) -> None:
+    proc = subprocess.run(
+        [str(TOOLS_DIR / name), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    command = " ".join([name, *args])
+    assert proc.returncode == 0, f"{command} failed:\n{proc.stdout}{proc.stderr}"
+
+
+def dockerfile_instructions(path: Path) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n\s*", " ", path.read_text())
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("url_prefix", ["", "/todo"])
+def test_dockerfile_passes_hadolint(cookies, url_prefix):
+    project = bake(cookies, url_prefix=url_prefix)
+
+    run_tool("hadolint", "--failure-threshold", "warning", "Dockerfile", cwd=project)
+
+
+def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(cookies):
+    project = bake(cookies)
+    kept = {
+        line[1:].rstrip("/")
+        for line in (project / ".dockerignore").read_text().splitlines()
+        if line.startswith("!")
+    }
+
+    sources = [
+        instruction.split()[1]
+        for instruction in dockerfile_instructions(project / "Dockerfile")
+        if instruction.startswith("COPY ") and "--from=" not in instruction
+    ]
+
+    # The builder stage builds the project wheel from the whole (filtered) context.
+    assert "." in sources
+    for source in sources:
+        if source != ".":
+            assert (project / source).exists(), source
+            assert source in kept, f"{source} is excluded by .dockerignore"
+    # What `pip wheel .` reads: pyproject.toml, the files it names, the package.
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    readme = pyproject["project"]["readme"]
+    for needed in ["pyproject.toml", "requirements.txt", readme, project.name]:
+        assert (project / needed).exists(), needed
+        assert needed in kept, f"{needed} is excluded by .dockerignore"
+
+
+def test_compose_file_matches_compose_spec(cookies):
+    project = bake(cookies)
+
+    run_tool(
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.compose-spec",
+        "compose.yaml",
+        cwd=project,
+    )
+
+
+def test_github_workflow_matches_workflow_schema(cookies):
+    project = bake(cookies)
+
+    run_tool(
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        ".github/workflows/ci.yml",
+        cwd=project,
+    )
+
+
+def test_github_workflow_keeps_github_expressions_unrendered(cookies):
+    project = bake(cookies)
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+
+    assert "${{ github." in workflow
+    assert "{%" not in workflow
+    assert "endraw" not in workflow
+
+
+@pytest.mark.parametrize("url_prefix", ["", "/todo"])
+def test_healthchecks_probe_health_under_url_prefix(cookies, url_prefix):
+    project = bake(cookies, url_prefix=url_prefix, http_port="8080")
+    expected_url = f"http://127.0.0.1:8080{url_prefix}/health"
+
+    instructions = dockerfile_instructions(project / "Dockerfile")
+    (healthcheck,) = [i for i in instructions if i.startswith("HEALTHCHECK ")]
+    assert re.findall(r"http://[^'\"]+", healthcheck) == [expected_url]
+    script_names = re.findall(r"\bSCRIPT_NAME=(\S+)", " ".join(instructions))
+    assert script_names == ([url_prefix] if url_prefix else [])
+
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    web_check = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    assert re.findall(r"http://[^'\"]+", web_check) == [expected_url]
+    assert compose["services"]["web"]["ports"] == ["8080:8080"]

@@ -1,0 +1,16 @@
+"""gunicorn settings (https://docs.gunicorn.org/en/stable/settings.html).
+
+Each value can be set from the environment; ``SCRIPT_NAME`` (a sub-path to mount the
+app under) is read by gunicorn itself.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:{{ cookiecutter.http_port }}")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

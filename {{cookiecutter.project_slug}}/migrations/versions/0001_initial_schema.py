@@ -1,0 +1,54 @@
+"""Initial schema: users and their todos, with attachments in a BLOB column.
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-21 08:26:32
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("password_hash", sa.String(length=255), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("username", name=op.f("uq_users_username")),
+    )
+    op.create_table(
+        "todos",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("done", sa.Boolean(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("attachment_name", sa.String(length=255), nullable=True),
+        sa.Column("attachment_type", sa.String(length=127), nullable=True),
+        sa.Column("attachment_size", sa.Integer(), nullable=True),
+        sa.Column("attachment", sa.LargeBinary(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_todos_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_todos")),
+    )
+    op.create_index(op.f("ix_todos_user_id"), "todos", ["user_id"], unique=False)
+
+
+def downgrade():
+    op.drop_index(op.f("ix_todos_user_id"), table_name="todos")
+    op.drop_table("todos")
+    op.drop_table("users")

@@ -1,0 +1,75 @@
+"""One error shape for the API (RFC 9457 Problem Details), HTML pages for browsers."""
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+PROBLEM = "application/problem+json"
+
+
+def test_malformed_json_is_400(api: FlaskClient) -> None:
+    response = api.post("/api/v1/todos", data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.mimetype == PROBLEM
+    assert response.get_json()["title"] == "Bad Request"
+
+
+def test_non_json_body_is_415(api: FlaskClient) -> None:
+    response = api.post("/api/v1/todos", data="title=x")
+    assert response.status_code == 415
+    assert response.mimetype == PROBLEM
+
+
+def test_json_that_is_not_an_object_is_422(api: FlaskClient) -> None:
+    response = api.post("/api/v1/todos", json=["a", "list"])
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"_schema": ["Invalid input type."]}
+
+
+def test_unknown_api_path_is_json_404(client: FlaskClient) -> None:
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM
+    assert response.get_json() == {
+        "type": "about:blank",
+        "title": "Not Found",
+        "status": 404,
+        "detail": response.get_json()["detail"],
+    }
+
+
+def test_wrong_method_is_405_with_allow(api: FlaskClient) -> None:
+    response = api.delete("/api/v1/todos")
+    assert response.status_code == 405
+    assert response.mimetype == PROBLEM
+    assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+
+
+def test_browsers_get_an_html_404(client: FlaskClient) -> None:
+    response = client.get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert b"404" in response.data
+
+
+def test_json_clients_get_json_outside_the_api(client: FlaskClient) -> None:
+    response = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM
+
+
+@pytest.mark.parametrize(
+    ("accept", "mimetype"), [("application/json", PROBLEM), ("text/html", "text/html")]
+)
+def test_unexpected_error_is_500_without_traceback(app: Flask, accept: str, mimetype: str) -> None:
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom", headers={"Accept": accept})
+    assert response.status_code == 500
+    assert response.mimetype == mimetype
+    assert b"secret internals" not in response.data
+    assert b"Traceback" not in response.data

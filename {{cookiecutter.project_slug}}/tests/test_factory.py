@@ -1,0 +1,90 @@
+"""The application factory and the config classes."""
+
+import pytest
+
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.config import DEFAULT_MAX_CONTENT_LENGTH, ConfigError
+
+PRODUCTION_ENV = {
+    "SECRET_KEY": "s3cret",
+    "DATABASE_URL": "sqlite://",
+    "REDIS_URL": "redis://localhost:6379/0",
+}
+
+
+@pytest.fixture
+def production_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """An environment that satisfies the production config."""
+    monkeypatch.setenv("FLASK_CONFIG", "production")
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def test_testing_config() -> None:
+    app = create_app("testing")
+    assert app.testing
+    assert app.config["CONFIG_NAME"] == "testing"
+    assert app.config["MAX_CONTENT_LENGTH"] == DEFAULT_MAX_CONTENT_LENGTH
+
+
+def test_mapping_overrides_testing_config() -> None:
+    app = create_app({"MAX_CONTENT_LENGTH": 10})
+    assert app.testing
+    assert app.config["MAX_CONTENT_LENGTH"] == 10
+
+
+def test_flask_config_selects_production(production_env: pytest.MonkeyPatch) -> None:
+    app = create_app()
+    assert not app.debug and not app.testing
+    assert app.config["SECRET_KEY"] == "s3cret"
+    assert app.config["CACHE_TYPE"] == "RedisCache"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_is_the_default(production_env: pytest.MonkeyPatch) -> None:
+    production_env.delenv("FLASK_CONFIG")
+    assert create_app().config["CONFIG_NAME"] == "production"
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
+def test_production_refuses_to_start_without(
+    production_env: pytest.MonkeyPatch, missing: str
+) -> None:
+    production_env.delenv(missing)
+    with pytest.raises(ConfigError, match=f"^{missing} is required when FLASK_CONFIG=production"):
+        create_app()
+
+
+def test_unknown_config_name_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_CONFIG", "staging")
+    with pytest.raises(ConfigError, match="FLASK_CONFIG must be one of"):
+        create_app()
+
+
+def test_malformed_integer_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_CONTENT_LENGTH", "1MB")
+    with pytest.raises(ConfigError, match="MAX_CONTENT_LENGTH must be an integer"):
+        create_app("testing")
+
+
+def test_integer_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_CONTENT_LENGTH", "2048")
+    assert create_app("testing").config["MAX_CONTENT_LENGTH"] == 2048
+
+
+def test_development_reads_dotenv_but_environment_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    (tmp_path / ".env").write_text(
+        "SECRET_KEY=from-dotenv\nDATABASE_URL=sqlite:///from-dotenv.db\nLOG_LEVEL=debug\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    for name in ("SECRET_KEY", "DATABASE_URL", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    app = create_app("development")
+    assert app.debug
+    assert app.config["SECRET_KEY"] == "from-dotenv"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///from-dotenv.db"
+    assert app.config["LOG_LEVEL"] == "WARNING"

@@ -1,0 +1,56 @@
+"""The index page and the liveness and readiness probes."""
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from {{ cookiecutter.project_slug }} import create_app
+
+#: A database URL that cannot be opened: its directory does not exist.
+UNREACHABLE_DATABASE = "sqlite:////nonexistent-directory/db.sqlite"
+#: A Redis URL where nothing listens (port 1 on loopback).
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+def test_index_page(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"<title>Home" in response.data
+
+
+def test_health_touches_no_dependency() -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE_DATABASE})
+    response = app.test_client().get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_ready_checks_every_dependency(client: FlaskClient, app: Flask) -> None:
+    response = client.get("/ready")
+    assert response.status_code == 200
+    expected = {"database": "ok"}
+    if app.config["REDIS_URL"]:
+        expected["redis"] = "ok"
+    assert response.get_json() == {"status": "ok", "checks": expected}
+
+
+def test_ready_is_503_when_the_database_is_unreachable() -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": UNREACHABLE_DATABASE})
+    response = app.test_client().get("/ready")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["database"] == "unavailable"
+
+
+def test_ready_is_503_when_redis_is_unreachable(app: Flask) -> None:
+    app.config["REDIS_URL"] = UNREACHABLE_REDIS
+    response = app.test_client().get("/ready")
+    assert response.status_code == 503
+    assert response.get_json()["checks"] == {"database": "ok", "redis": "unavailable"}
+
+
+@pytest.mark.parametrize("path", ["/health", "/ready"])
+def test_probes_answer_json_to_browsers(client: FlaskClient, path: str) -> None:
+    response = client.get(path, headers={"Accept": "text/html"})
+    assert response.is_json

@@ -1,0 +1,47 @@
+"""{{ cookiecutter.project_name }}: the application factory."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from . import errors
+from .api import bp as api_bp
+from .auth import bp as auth_bp
+from .config import TestingConfig, load_config
+from .extensions import cache, celery_init_app, csrf, db, login_manager, migrate
+from .main import bp as main_bp
+from .todos import bp as todos_bp
+
+
+def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
+    """Build and configure the Flask application (the application factory).
+
+    :param config: ``None`` to use the config named by ``FLASK_CONFIG``; a name
+        (``development``, ``testing``, ``production``); or a mapping of settings applied
+        over the testing config, as the Flask tutorial's ``test_config``.
+    :returns: the configured app with its extensions and blueprints registered.
+    :raises config.ConfigError: when the configuration is unknown or incomplete.
+    """
+    app = Flask(__name__)
+    if isinstance(config, Mapping):
+        app.config.from_object(TestingConfig())
+        app.config.update(config)
+    else:
+        app.config.from_object(load_config(config))
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    cache.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    celery_init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(todos_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+    return app

@@ -1,0 +1,60 @@
+"""API authentication: HTTP Basic for the token endpoint, bearer tokens for the rest.
+
+Tokens are signed, time-limited values (itsdangerous) holding the user's id; they need
+no table and expire after ``API_TOKEN_MAX_AGE`` seconds.
+"""
+
+from flask import Response, current_app
+from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ..errors import problem
+from ..extensions import db
+from ..models import User
+
+basic_auth = HTTPBasicAuth()
+token_auth = HTTPTokenAuth(scheme="Bearer")
+
+TOKEN_SALT = "api-token"
+
+
+def serializer() -> URLSafeTimedSerializer:
+    """The token signer, keyed by ``SECRET_KEY``."""
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
+
+
+def issue_token(user: User) -> str:
+    """Return a new bearer token for ``user``."""
+    return serializer().dumps({"user_id": user.id})
+
+
+@basic_auth.verify_password
+def verify_password(username: str, password: str) -> User | None:
+    """Return the user whose username and password match, else None (401)."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is not None and user.check_password(password):
+        return user
+    return None
+
+
+@token_auth.verify_token
+def verify_token(token: str) -> User | None:
+    """Return the user a valid, unexpired token names, else None (401)."""
+    try:
+        data = serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
+    except BadSignature:  # also covers SignatureExpired
+        return None
+    return db.session.get(User, data["user_id"])
+
+
+def auth_error(status: int) -> Response:
+    """Answer failed authentication as Problem Details (401, or 403).
+
+    Flask-HTTPAuth adds the ``WWW-Authenticate`` challenge of each scheme.
+    """
+    return problem(status, "Valid credentials are required.")
+
+
+basic_auth.error_handler(auth_error)
+token_auth.error_handler(auth_error)

@@ -1,0 +1,195 @@
+"""Config classes, chosen by the ``FLASK_CONFIG`` environment variable.
+
+Every value comes from the environment (https://12factor.net/config) and is read when a
+config object is created, that is when the application factory runs, never at import.
+In development a ``.env`` file is read first through python-dotenv; the real environment
+wins over it.
+"""
+
+import os
+from typing import Any
+
+from dotenv import find_dotenv, load_dotenv
+
+#: Default request body limit in bytes (1 MiB); larger bodies get 413 Content Too Large.
+DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+#: Celery settings that run tasks in-process, at once (no broker needed).
+EAGER_CELERY: dict[str, Any] = {
+    "broker_url": "memory://",
+    "result_backend": "cache+memory://",
+    "task_always_eager": True,
+    "task_eager_propagates": True,
+    "task_store_eager_result": True,
+}
+
+
+class ConfigError(RuntimeError):
+    """A configuration cannot start: a variable is missing or malformed."""
+
+
+def env_int(name: str, default: int) -> int:
+    """Read the environment variable ``name`` as an integer.
+
+    :param name: the variable's name.
+    :param default: returned when the variable is unset or empty.
+    :raises ConfigError: when the value is not an integer; the message names the variable.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"{name} must be an integer, got {raw!r} (for example {name}={default})"
+        ) from None
+
+
+def require(name: str, config_name: str) -> str:
+    """Return the environment variable ``name``.
+
+    :raises ConfigError: when it is unset or empty, naming the variable and the config.
+    """
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigError(
+            f"{name} is required when FLASK_CONFIG={config_name}; "
+            "set it in the environment (see .env.example)"
+        )
+    return value
+
+
+class Config:
+    """Settings shared by every environment; subclasses adjust them in ``__init__``.
+
+    Flask reads the upper-case attributes with ``app.config.from_object(instance)``.
+    """
+
+    CONFIG_NAME = "base"
+
+    def __init__(self) -> None:
+        self.APP_NAME = "{{ cookiecutter.project_name }}"
+        self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+        self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+        self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
+        #: Lifetime of an API bearer token, in seconds.
+        self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)
+        #: Seconds a cached value lives.
+        self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
+        #: Namespace of this app's keys in a Redis it may share with the Celery broker.
+        self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}:"
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+
+    @property
+    def CACHE_TYPE(self) -> str:  # noqa: N802 - Flask reads upper-case names
+        """Flask-Caching backend: Redis when ``REDIS_URL`` is set, else in-process."""
+        return "RedisCache" if self.REDIS_URL else "SimpleCache"
+
+    @property
+    def CACHE_REDIS_URL(self) -> str | None:  # noqa: N802
+        """Flask-Caching's Redis URL: ``REDIS_URL``."""
+        return self.REDIS_URL
+
+    @property
+    def CELERY(self) -> dict[str, Any]:  # noqa: N802
+        """Celery settings (lower-case names from Celery's configuration docs).
+
+        Broker and result backend default to ``REDIS_URL``; ``CELERY_BROKER_URL`` (which
+        also takes an AMQP URL) and ``CELERY_RESULT_BACKEND`` override them. Without
+        ``REDIS_URL`` tasks run eagerly in-process.
+        """
+        if not self.REDIS_URL:
+            return EAGER_CELERY
+        return {
+            "broker_url": os.environ.get("CELERY_BROKER_URL", self.REDIS_URL),
+            "result_backend": os.environ.get("CELERY_RESULT_BACKEND", self.REDIS_URL),
+            "broker_connection_retry_on_startup": True,
+        }
+
+
+class DevelopmentConfig(Config):
+    """Local development: debug on; local PostgreSQL and Redis by default.
+
+    The ``.env`` file of the working directory (or the nearest parent) is read first;
+    variables already in the environment win over it.
+    """
+
+    CONFIG_NAME = "development"
+
+    def __init__(self) -> None:
+        load_dotenv(find_dotenv(usecwd=True))
+        super().__init__()
+        self.DEBUG = True
+        self.SECRET_KEY = self.SECRET_KEY or "dev"
+        self.SQLALCHEMY_DATABASE_URI = (
+            self.SQLALCHEMY_DATABASE_URI
+            or "postgresql+psycopg://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+        )
+        self.REDIS_URL = self.REDIS_URL or "redis://localhost:6379/0"
+
+
+class TestingConfig(Config):
+    """The test suite: ``TEST_DATABASE_URL`` or in-memory SQLite; Redis only when set.
+
+    Celery tasks always run eagerly here; a test that needs a real worker sets its own
+    ``CELERY`` settings.
+    """
+
+    CONFIG_NAME = "testing"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.TESTING = True
+        self.SECRET_KEY = "testing"
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}-test:"
+
+    @property
+    def CELERY(self) -> dict[str, Any]:  # noqa: N802
+        """Run tasks in-process, at once, re-raising their errors."""
+        return EAGER_CELERY
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without its secret and its services.
+
+    :raises ConfigError: naming ``SECRET_KEY``, ``DATABASE_URL`` or ``REDIS_URL`` when unset.
+    """
+
+    CONFIG_NAME = "production"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = require("SECRET_KEY", self.CONFIG_NAME)
+        self.SQLALCHEMY_DATABASE_URI = require("DATABASE_URL", self.CONFIG_NAME)
+        self.REDIS_URL = require("REDIS_URL", self.CONFIG_NAME)
+        self.SESSION_COOKIE_SECURE = True
+
+
+CONFIGS: dict[str, type[Config]] = {
+    cls.CONFIG_NAME: cls for cls in (DevelopmentConfig, TestingConfig, ProductionConfig)
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Build the config object for ``name``, or for ``FLASK_CONFIG`` when ``name`` is None.
+
+    ``FLASK_CONFIG`` defaults to ``production``, so a forgotten variable fails safe.
+
+    :raises ConfigError: when the name is not ``development``, ``testing`` or
+        ``production``, or when the chosen configuration lacks a required variable.
+    """
+    if name is None:
+        name = os.environ.get("FLASK_CONFIG", "production")
+    if name not in CONFIGS:
+        raise ConfigError(
+            f"FLASK_CONFIG must be one of {', '.join(CONFIGS)}; got {name!r} "
+            "(for example FLASK_CONFIG=development)"
+        )
+    return CONFIGS[name]()

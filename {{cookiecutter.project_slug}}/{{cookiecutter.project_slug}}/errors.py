@@ -1,0 +1,76 @@
+"""Error responses: one JSON shape for the API, HTML pages for browsers.
+
+JSON errors are Problem Details (RFC 9457, ``application/problem+json``): ``type``,
+``title``, ``status``, ``detail``, and for validation errors an ``errors`` member that
+maps each field to its messages. A client gets JSON under ``/api/`` or when it prefers
+``application/json`` over ``text/html`` in its ``Accept`` header (as in Miguel
+Grinberg's microblog); anyone else gets an HTML page. Unexpected errors are logged by
+Flask with their traceback and answered with a plain 500, never with the traceback.
+"""
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+API_PREFIX = "/api/"
+
+
+def wants_json() -> bool:
+    """Return True when the current request should get a JSON error."""
+    if request.path.startswith(API_PREFIX):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def problem(status: int, detail: str | None = None, **members: Any) -> Response:
+    """Build an RFC 9457 Problem Details response.
+
+    :param status: the HTTP status code.
+    :param detail: a human-readable explanation of this occurrence.
+    :param members: extension members added to the body (for example ``errors``).
+    :returns: a response with ``Content-Type: application/problem+json``.
+    """
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": HTTP_STATUS_CODES.get(status, "Unknown Error"),
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body.update(members)
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
+    """Answer an HTTP exception as Problem Details or as an HTML page.
+
+    Flask routes every unhandled exception here as a 500 after logging it, so the
+    client never sees a traceback. Headers the exception carries (``Allow`` on 405)
+    are kept.
+    """
+    status = error.code or 500
+    if not wants_json():
+        return render_template("errors/error.html", error=error, status=status), status
+    response = problem(status, error.description)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def handle_validation_error(error: ValidationError) -> Response:
+    """Answer a marshmallow validation error with 422 and the messages per field."""
+    return problem(422, "The request body is not valid.", errors=error.normalized_messages())
+
+
+def init_app(app: Flask) -> None:
+    """Register the error handlers on ``app``."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(ValidationError, handle_validation_error)

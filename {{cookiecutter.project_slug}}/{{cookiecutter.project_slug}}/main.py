@@ -1,0 +1,72 @@
+"""The ``main`` blueprint: the index page and the liveness and readiness probes."""
+
+from collections.abc import Callable
+
+import redis
+from flask import Blueprint, Response, current_app, jsonify, render_template
+from sqlalchemy import text
+
+from .extensions import db
+
+bp = Blueprint("main", __name__)
+
+#: Seconds a readiness check waits for a dependency before calling it unavailable.
+READY_TIMEOUT = 2.0
+
+
+@bp.get("/")
+def index() -> str:
+    """The home page."""
+    return render_template("index.html")
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Liveness probe: 200 while the process serves requests; touches no dependency."""
+    return jsonify(status="ok")
+
+
+def check_database() -> None:
+    """Run ``SELECT 1`` on the database; raises whatever the driver raises."""
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def check_redis() -> None:
+    """Send ``PING`` to the Redis at ``REDIS_URL``; raises ``redis.RedisError`` on failure."""
+    client = redis.Redis.from_url(
+        current_app.config["REDIS_URL"],
+        socket_connect_timeout=READY_TIMEOUT,
+        socket_timeout=READY_TIMEOUT,
+    )
+    with client:
+        client.ping()
+
+
+def readiness_checks() -> dict[str, Callable[[], None]]:
+    """The dependencies this app needs to serve: the database, and Redis when configured."""
+    checks = {"database": check_database}
+    if current_app.config["REDIS_URL"]:
+        checks["redis"] = check_redis
+    return checks
+
+
+@bp.get("/ready")
+def ready() -> tuple[Response, int]:
+    """Readiness probe: 200 when every dependency answers, else 503 naming the failures.
+
+    The body is ``{"status": "ok"|"unavailable", "checks": {name: "ok"|"unavailable"}}``;
+    the reason of a failure is logged, not returned.
+    """
+    results = {}
+    for name, check in readiness_checks().items():
+        try:
+            check()
+        except Exception:  # any failure of a dependency means "not ready"
+            current_app.logger.warning("Readiness check %r failed", name, exc_info=True)
+            results[name] = "unavailable"
+        else:
+            results[name] = "ok"
+    ok = all(result == "ok" for result in results.values())
+    status = "ok" if ok else "unavailable"
+    return jsonify(status=status, checks=results), 200 if ok else 503

@@ -1,0 +1,135 @@
+"""Database models (SQLAlchemy 2 typed declarative mapping) and their queries."""
+
+from datetime import UTC, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import cache, db, login_manager
+
+#: Column lengths, shared with the validation rules of forms and schemas.
+USERNAME_MAX = 64
+TITLE_MAX = 200
+FILENAME_MAX = 255
+MIMETYPE_MAX = 127
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime (called per row, not at import)."""
+    return datetime.now(UTC)
+
+
+class User(UserMixin, db.Model):
+    """An account; owns todos. Passwords are kept as werkzeug.security hashes."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    todos: Mapped[list["Todo"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def set_password(self, password: str) -> None:
+        """Store a salted hash of ``password`` (werkzeug's default scrypt method)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Return True when ``password`` matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+
+class Todo(db.Model):
+    """A todo item of one user, optionally carrying one file attachment.
+
+    The attachment's bytes live in a BLOB column, loaded only when read
+    (``deferred``), so that listing todos does not fetch file contents.
+    """
+
+    __tablename__ = "todos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    done: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    attachment_name: Mapped[str | None] = mapped_column(String(FILENAME_MAX))
+    attachment_type: Mapped[str | None] = mapped_column(String(MIMETYPE_MAX))
+    attachment_size: Mapped[int | None]
+    attachment: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    user: Mapped[User] = relationship(back_populates="todos")
+
+    def set_attachment(self, filename: str, mimetype: str, data: bytes) -> None:
+        """Attach ``data`` (bytes) under ``filename`` with the given MIME type."""
+        self.attachment_name = filename
+        self.attachment_type = mimetype
+        self.attachment_size = len(data)
+        self.attachment = data
+
+    def clear_attachment(self) -> None:
+        """Remove the attachment, if any."""
+        self.attachment_name = self.attachment_type = self.attachment_size = None
+        self.attachment = None
+
+
+class UsernameTakenError(ValueError):
+    """Raised by :func:`create_user` when the username belongs to another account."""
+
+
+def create_user(username: str, password: str) -> User:
+    """Create and commit a user.
+
+    :raises UsernameTakenError: when ``username`` is already registered (checked
+        by the database's unique constraint, so concurrent sign-ups cannot both win).
+    """
+    user = User(username=username)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise UsernameTakenError(username) from None
+    return user
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user whose id the session holds, or None."""
+    return db.session.get(User, int(user_id))
+
+
+@cache.memoize()
+def todo_counts(user_id: int) -> dict[str, int]:
+    """Count the todos of one user: ``{"total": n, "done": n, "open": n}``.
+
+    Memoized in the cache; every change to a user's todos must call
+    :func:`forget_todo_counts` for that user.
+    """
+    total, done = db.session.execute(
+        select(func.count(Todo.id), func.count(case((Todo.done, 1)))).where(
+            Todo.user_id == user_id
+        )
+    ).one()
+    return {"total": total, "done": done, "open": total - done}
+
+
+def forget_todo_counts(user_id: int) -> None:
+    """Drop the cached :func:`todo_counts` of ``user_id``."""
+    cache.delete_memoized(todo_counts, user_id)
+
+
+@event.listens_for(Todo, "after_insert")
+@event.listens_for(Todo, "after_update")
+@event.listens_for(Todo, "after_delete")
+def _todo_changed(_mapper: object, _connection: object, todo: Todo) -> None:
+    """Keep :func:`todo_counts` true: forget the owner's counts on every change."""
+    forget_todo_counts(todo.user_id)

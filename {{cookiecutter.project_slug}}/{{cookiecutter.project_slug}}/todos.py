@@ -1,0 +1,107 @@
+"""The ``todos`` blueprint: the todo pages of the logged-in user.
+
+Every POST carries a CSRF token, checked by Flask-WTF's ``CSRFProtect`` before the view runs.
+"""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from .attachments import attachment_response, store_upload
+from .extensions import db
+from .forms import TodoForm
+from .models import Todo, todo_counts
+from .tasks import purge_completed_todos
+
+bp = Blueprint("todos", __name__, url_prefix="/todos")
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every todo page needs a logged-in user (Flask-Login redirects to the login page)."""
+
+
+def own_todo(todo_id: int) -> Todo:
+    """Return the current user's todo ``todo_id``.
+
+    :raises werkzeug.exceptions.NotFound: when it does not exist or belongs to another
+        user (404 rather than 403, so ids of other users' todos are not revealed).
+    """
+    todo = db.session.get(Todo, todo_id)
+    if todo is None or todo.user_id != current_user.id:
+        abort(404)
+    return todo
+
+
+def save_form(form: TodoForm, todo: Todo) -> None:
+    """Copy a validated ``form`` into ``todo`` and commit."""
+    todo.title = form.title.data
+    todo.done = form.done.data
+    if form.attachment.data:
+        store_upload(todo, form.attachment.data)
+    db.session.add(todo)
+    db.session.commit()
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> Response | str:
+    """List the user's todos; POST adds one."""
+    form = TodoForm()
+    if form.validate_on_submit():
+        save_form(form, Todo(user_id=current_user.id))
+        flash("Todo added.", "success")
+        return redirect(url_for("todos.index"))
+    todos = db.session.scalars(
+        select(Todo).where(Todo.user_id == current_user.id).order_by(Todo.done, Todo.id)
+    ).all()
+    return render_template(
+        "todos/index.html", form=form, todos=todos, counts=todo_counts(current_user.id)
+    )
+
+
+@bp.route("/<int:todo_id>/edit", methods=["GET", "POST"])
+def edit(todo_id: int) -> Response | str:
+    """Edit a todo's title, state and attachment."""
+    todo = own_todo(todo_id)
+    form = TodoForm(obj=todo)
+    if form.validate_on_submit():
+        save_form(form, todo)
+        flash("Todo saved.", "success")
+        return redirect(url_for("todos.index"))
+    return render_template("todos/edit.html", form=form, todo=todo)
+
+
+@bp.post("/<int:todo_id>/toggle")
+def toggle(todo_id: int) -> Response:
+    """Flip a todo between open and done."""
+    todo = own_todo(todo_id)
+    todo.done = not todo.done
+    db.session.commit()
+    return redirect(url_for("todos.index"))
+
+
+@bp.post("/<int:todo_id>/delete")
+def delete(todo_id: int) -> Response:
+    """Delete a todo and its attachment."""
+    todo = own_todo(todo_id)
+    db.session.delete(todo)
+    db.session.commit()
+    flash("Todo deleted.", "success")
+    return redirect(url_for("todos.index"))
+
+
+@bp.get("/<int:todo_id>/attachment")
+def attachment(todo_id: int) -> Response:
+    """Download a todo's attachment."""
+    return attachment_response(own_todo(todo_id))
+
+
+@bp.post("/purge")
+def purge() -> Response:
+    """Start the background task that deletes the user's completed todos."""
+    result = purge_completed_todos.delay(current_user.id)
+    current_app.logger.info("Started purge task %s", result.id)
+    flash("Completed todos are being cleared.", "success")
+    return redirect(url_for("todos.index"))

@@ -32,15 +32,21 @@ def remove_license() -> None:
     remove("LICENSE")
 
 
-def write_dotenv() -> None:
-    """Write ``.env`` from ``.env.example`` with a fresh ``SECRET_KEY`` (32 random bytes, hex).
+#: Variables of ``.env.example`` that get a fresh random value in ``.env``.
+SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD")
 
-    ``.env`` is ignored by git; each rendered project gets its own key.
+
+def write_dotenv() -> None:
+    """Write ``.env`` from ``.env.example``, each of ``SECRETS`` a fresh 32-byte hex value.
+
+    ``.env`` is ignored by git; each rendered project gets its own secrets, from the
+    ``secrets`` module (a CSPRNG).
     """
-    lines = (PROJECT / ".env.example").read_text(encoding="utf-8").splitlines()
-    key = secrets.token_hex(32)
-    rendered = [f"SECRET_KEY={key}" if line.startswith("SECRET_KEY=") else line for line in lines]
-    (PROJECT / ".env").write_text("\n".join(rendered) + "\n", encoding="utf-8")
+    lines = []
+    for line in (PROJECT / ".env.example").read_text(encoding="utf-8").splitlines():
+        name = line.partition("=")[0]
+        lines.append(f"{name}={secrets.token_hex(32)}" if name in SECRETS else line)
+    (PROJECT / ".env").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:

@@ -1,0 +1,113 @@
+"""Fixtures of the template tests: rendering, a virtualenv for generated projects, and
+fresh databases on the real servers.
+
+The servers come from ``TEST_POSTGRES_URL``, ``TEST_MYSQL_URL`` and ``TEST_REDIS_URL``,
+which ``scripts/test.sh`` sets after making sure the servers answer. A test that needs
+a server fails, never skips, when its variable is missing.
+"""
+
+import hashlib
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from filelock import FileLock
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+BIN = Path(sys.executable).parent
+DEFAULT_SLUG = "flask_service"
+
+
+def service_url(name: str) -> str:
+    """The URL in the environment variable ``name``; fails the test when it is unset."""
+    url = os.environ.get(name)
+    if not url:
+        pytest.fail(f"{name} is not set: run the template tests with `bash scripts/test.sh`")
+    return url
+
+
+def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600):
+    """Run a command, returning the completed process (stdout and stderr merged)."""
+    return subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def bake(cookies_session):
+    """Render the template with pytest-cookies: ``bake(**answers) -> project path``.
+
+    Fails the test, with cookiecutter's error, when the render does not succeed.
+    """
+
+    def _bake(**answers: str) -> Path:
+        result = cookies_session.bake(template=str(ROOT), extra_context=answers)
+        assert result.exit_code == 0, f"render failed: {result.exception!r}"
+        return Path(result.project_path)
+
+    return _bake
+
+
+@pytest.fixture(scope="session")
+def default_project(bake) -> Path:
+    """The default variant, rendered once per test session."""
+    return bake()
+
+
+@pytest.fixture(scope="session")
+def project_venv(default_project: Path) -> Path:
+    """A virtualenv with the generated project's pinned requirements; returns its bin dir.
+
+    Kept under ``.cache/venvs/<hash of the requirements>`` and built once (under a file
+    lock, so parallel test workers share it).
+    """
+    requirements = default_project / "requirements-dev.txt"
+    digest = hashlib.sha256(
+        requirements.read_bytes() + (default_project / "requirements.txt").read_bytes()
+    ).hexdigest()[:16]
+    venv = CACHE / "venvs" / digest
+    CACHE.mkdir(exist_ok=True)
+    with FileLock(str(CACHE / f"venv-{digest}.lock")):
+        if not (venv / "ready").exists():
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
+            result = run(
+                [venv / "bin" / "pip", "install", "-q", "-r", requirements], cwd=default_project
+            )
+            assert result.returncode == 0, result.stdout
+            (venv / "ready").write_text("ok\n")
+    return venv / "bin"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    server = urlsplit(service_url("TEST_POSTGRES_URL"))
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    admin = server._replace(scheme="postgresql").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    yield server._replace(path=f"/{name}").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url(worker_id: str) -> str:
+    """A Redis database of its own for each test worker (numbers 1 to 15)."""
+    server = urlsplit(service_url("TEST_REDIS_URL"))
+    number = 1 if worker_id == "master" else 1 + int(worker_id.removeprefix("gw")) % 15
+    return server._replace(path=f"/{number}").geturl()

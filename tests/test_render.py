@@ -1,0 +1,101 @@
+"""The default variant renders completely and reads as written by hand: lint-clean,
+parseable configuration, a fresh secret, pins in step with the template's tools."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+from .conftest import BIN, DEFAULT_SLUG, ROOT, run
+
+UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
+
+
+def project_files(project: Path) -> list[Path]:
+    return [path for path in project.rglob("*") if path.is_file()]
+
+
+def test_default_renders_the_package(default_project: Path) -> None:
+    assert default_project.name == DEFAULT_SLUG
+    for relative in [
+        "pyproject.toml", "requirements.txt", "requirements-dev.txt", "gunicorn.conf.py",
+        "README.md", "LICENSE", ".env", ".env.example", ".gitignore", "Dockerfile",
+        "compose.yaml", ".github/workflows/ci.yml", "migrations/versions/0001_initial_schema.py",
+        f"{DEFAULT_SLUG}/__init__.py", f"{DEFAULT_SLUG}/wsgi.py", "tests/conftest.py",
+    ]:  # fmt: skip
+        assert (default_project / relative).is_file(), relative
+
+
+def test_nothing_left_unrendered(default_project: Path) -> None:
+    for path in project_files(default_project):
+        text = path.read_text(encoding="utf-8")
+        if "/templates/" in path.as_posix():
+            # The service's own Jinja pages are copied verbatim; only our variables count.
+            assert "cookiecutter" not in text, path
+            continue
+        assert not UNRENDERED.search(text), f"{path}: {UNRENDERED.search(text).group(0)}"
+
+
+def test_page_templates_keep_their_jinja(default_project: Path) -> None:
+    base = (default_project / DEFAULT_SLUG / "templates" / "base.html").read_text()
+    assert "{{ url_for('static', filename='style.css') }}" in base
+
+
+def test_black_isort_ruff_pass(default_project: Path) -> None:
+    for command in (
+        [BIN / "black", "--check", "."],
+        [BIN / "isort", "--check-only", "."],
+        [BIN / "ruff", "check", "--no-cache", "."],
+    ):
+        result = run(command, cwd=default_project)
+        assert result.returncode == 0, f"{command[0].name}:\n{result.stdout}"
+
+
+def test_toml_and_yaml_parse(default_project: Path) -> None:
+    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == DEFAULT_SLUG
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    assert pyproject["project"]["license"] == "MIT"
+    for path in [*default_project.rglob("*.yml"), *default_project.rglob("*.yaml")]:
+        assert yaml.safe_load(path.read_text()) is not None, path
+
+
+def test_dotenv_has_a_fresh_secret_and_is_ignored(default_project: Path, bake) -> None:
+    def secret(project: Path) -> str:
+        match = re.search(r"^SECRET_KEY=([0-9a-f]{64})$", (project / ".env").read_text(), re.M)
+        assert match, "SECRET_KEY of 64 hex digits expected in .env"
+        return match.group(1)
+
+    assert secret(default_project) != secret(bake())
+    assert ".env" in (default_project / ".gitignore").read_text().splitlines()
+    assert "SECRET_KEY=change-me" in (default_project / ".env.example").read_text()
+
+
+def pins(path: Path) -> dict[str, str]:
+    """``{name: version}`` of the ``name==version`` lines of a requirements file."""
+    found = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line and not line.startswith("-r"):
+            assert "==" in line, f"{path.name}: {line!r} is not pinned with =="
+            name, version = line.split("==")
+            found[re.sub(r"\[.*\]", "", name).lower()] = version
+    return found
+
+
+def test_requirements_are_pinned_and_match_the_template_tools(default_project: Path) -> None:
+    runtime = pins(default_project / "requirements.txt")
+    dev = pins(default_project / "requirements-dev.txt")
+    assert {"flask", "flask-sqlalchemy", "flask-migrate", "psycopg", "celery", "gunicorn"} <= set(
+        runtime
+    )
+    template = pins(ROOT / "requirements-dev.txt")
+    for tool in ("pytest", "black", "isort", "ruff"):
+        assert dev[tool] == template[tool], tool
+
+
+def test_only_chosen_drivers_are_required(default_project: Path) -> None:
+    runtime = pins(default_project / "requirements.txt")
+    assert "pymysql" not in runtime
+    assert "psycopg" in runtime

@@ -13,17 +13,8 @@ PROJECT=$ROOT/demo/$SLUG
 PG_URL=${DEMO_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432}
 REDIS_URL=${DEMO_REDIS_URL:-redis://127.0.0.1:6379/0}
 
-step() { printf '==> %s\n' "$*"; }
-
-if [ ! -x .venv/bin/python ]; then
-    step "creating .venv for the template's tools"
-    python3 -m venv .venv
-fi
-step "installing cookiecutter (requirements-dev.txt)"
-.venv/bin/pip install -q -r requirements-dev.txt
-
-step "checking PostgreSQL and Redis"
-bash scripts/services.sh
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
 
 step "rendering the default variant into demo/$SLUG"
 rm -rf "$PROJECT"

@@ -6,18 +6,8 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-step() { printf '==> %s\n' "$*"; }
-
-if [ ! -x .venv/bin/python ]; then
-    step "creating .venv (python3 -m venv .venv)"
-    python3 -m venv .venv
-fi
-
-step "installing requirements-dev.txt into .venv"
-.venv/bin/pip install -q -r requirements-dev.txt
-
-step "checking services (scripts/services.sh)"
-bash scripts/services.sh
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
 export TEST_MYSQL_URL="${TEST_MYSQL_URL:-mysql+pymysql://root@127.0.0.1:3306/test}"

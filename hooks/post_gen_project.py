@@ -33,7 +33,7 @@ def remove_license() -> None:
 
 
 #: Variables of ``.env.example`` that get a fresh random value in ``.env``.
-SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD")
+SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "MARIADB_PASSWORD")
 
 
 def write_dotenv() -> None:

@@ -21,7 +21,7 @@ RESERVED_NAMES = {
 #: Options whose code paths are not built yet: variable -> the values that work today.
 SUPPORTED = {
     "app_style": ["full"],
-    "database": ["postgresql"],
+    "database": ["postgresql", "mysql", "sqlite"],
     "cache": ["redis"],
     "worker": ["celery"],
     "deploy_target": ["docker"],

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
+import pymysql
 import pytest
 from filelock import FileLock
 
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
 BIN = Path(sys.executable).parent
 DEFAULT_SLUG = "flask_service"
+DATABASES = ("postgresql", "mysql", "sqlite")
 
 
 def service_url(name: str) -> str:
@@ -69,24 +71,23 @@ def default_project(bake) -> Path:
 
 
 @pytest.fixture(scope="session")
-def project_venv(default_project: Path) -> Path:
-    """A virtualenv with the generated project's pinned requirements; returns its bin dir.
+def project_venv(bake) -> Path:
+    """A virtualenv with the pinned requirements of every database variant (their pins
+    agree, so one environment serves them all); returns its bin directory.
 
     Kept under ``.cache/venvs/<hash of the requirements>`` and built once (under a file
     lock, so parallel test workers share it).
     """
-    requirements = default_project / "requirements-dev.txt"
-    digest = hashlib.sha256(
-        requirements.read_bytes() + (default_project / "requirements.txt").read_bytes()
-    ).hexdigest()[:16]
+    projects = [bake(database=database) for database in DATABASES]
+    files = [p / name for p in projects for name in ("requirements.txt", "requirements-dev.txt")]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
     venv = CACHE / "venvs" / digest
     CACHE.mkdir(exist_ok=True)
     with FileLock(str(CACHE / f"venv-{digest}.lock")):
         if not (venv / "ready").exists():
             subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-            result = run(
-                [venv / "bin" / "pip", "install", "-q", "-r", requirements], cwd=default_project
-            )
+            requirements = [arg for p in projects for arg in ("-r", p / "requirements-dev.txt")]
+            result = run([venv / "bin" / "pip", "install", "-q", *requirements], cwd=ROOT)
             assert result.returncode == 0, result.stdout
             (venv / "ready").write_text("ok\n")
     return venv / "bin"
@@ -103,6 +104,32 @@ def postgres_url() -> Iterator[str]:
     yield server._replace(path=f"/{name}").geturl()
     with psycopg.connect(admin, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def mysql_url() -> Iterator[str]:
+    """A fresh, empty MariaDB/MySQL database (utf8mb4) for one test (dropped afterwards)."""
+    server = urlsplit(service_url("TEST_MYSQL_URL"))
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    connection = pymysql.connect(
+        host=server.hostname, port=server.port or 3306, user=server.username,
+        password=server.password or "", autocommit=True,
+    )  # fmt: skip
+    with connection:
+        connection.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        yield server._replace(path=f"/{name}", query="charset=utf8mb4").geturl()
+        connection.cursor().execute(f"DROP DATABASE `{name}`")
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    """For ``request.param`` (a database choice): a fresh database's URL on the real
+    server, or for SQLite a file URL under ``tmp_path``."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
+    if request.param == "mysql":
+        return request.getfixturevalue("mysql_url")
+    return f"sqlite:///{tmp_path / 'db.sqlite3'}"
 
 
 @pytest.fixture

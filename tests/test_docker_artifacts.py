@@ -21,6 +21,9 @@ DOCKER_GITHUB_VARIANT = {
 }
 
 
+DATABASES = ["postgresql", "mysql", "sqlite"]
+
+
 def bake(cookies, **context: str) -> Path:
     result = cookies.bake(
         extra_context={**DOCKER_GITHUB_VARIANT, **context}, template=str(TEMPLATE_DIR)
@@ -49,9 +52,10 @@ def dockerfile_instructions(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+@pytest.mark.parametrize("database", DATABASES)
 @pytest.mark.parametrize("url_prefix", ["", "/todo"])
-def test_dockerfile_passes_hadolint(cookies, url_prefix):
-    project = bake(cookies, url_prefix=url_prefix)
+def test_dockerfile_passes_hadolint(cookies, url_prefix, database):
+    project = bake(cookies, url_prefix=url_prefix, database=database)
 
     run_tool("hadolint", "--failure-threshold", "warning", "Dockerfile", cwd=project)
 
@@ -84,8 +88,9 @@ def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(cookies):
         assert needed in kept, f"{needed} is excluded by .dockerignore"
 
 
-def test_compose_file_matches_compose_spec(cookies):
-    project = bake(cookies)
+@pytest.mark.parametrize("database", DATABASES)
+def test_compose_file_matches_compose_spec(cookies, database):
+    project = bake(cookies, database=database)
 
     run_tool(
         "check-jsonschema",
@@ -96,8 +101,9 @@ def test_compose_file_matches_compose_spec(cookies):
     )
 
 
-def test_github_workflow_matches_workflow_schema(cookies):
-    project = bake(cookies)
+@pytest.mark.parametrize("database", DATABASES)
+def test_github_workflow_matches_workflow_schema(cookies, database):
+    project = bake(cookies, database=database)
 
     run_tool(
         "check-jsonschema",
@@ -132,3 +138,27 @@ def test_healthchecks_probe_health_under_url_prefix(cookies, url_prefix):
     web_check = " ".join(compose["services"]["web"]["healthcheck"]["test"])
     assert re.findall(r"http://[^'\"]+", web_check) == [expected_url]
     assert compose["services"]["web"]["ports"] == ["8080:8080"]
+
+
+@pytest.mark.parametrize(
+    ("database", "db_image", "url_scheme"),
+    [
+        ("postgresql", "postgres:17", "postgresql+psycopg://"),
+        ("mysql", "mariadb:11", "mysql+pymysql://"),
+        ("sqlite", None, "sqlite:////data/"),
+    ],
+)
+def test_compose_runs_the_chosen_database(cookies, database, db_image, url_scheme):
+    project = bake(cookies, database=database)
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services = compose["services"]
+    assert services["web"]["environment"]["DATABASE_URL"].startswith(url_scheme)
+    if db_image:
+        assert services["db"]["image"] == db_image
+        assert services["migrate"]["depends_on"]["db"]["condition"] == "service_healthy"
+    else:
+        assert "db" not in services
+        assert "depends_on" not in services["migrate"]
+        assert services["web"]["volumes"] == ["app-data:/data"]
+    workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
+    assert (db_image or "") in workflow

@@ -1,5 +1,6 @@
-"""The default variant works for real: its own suite passes against PostgreSQL and Redis
-with nothing skipped, its migrations apply with no drift, and gunicorn serves it."""
+"""Generated services work for real: for each database their own suite passes against
+the real server and Redis with nothing skipped, and the migrations apply with no drift;
+gunicorn serves the default variant in production config."""
 
 import json
 import os
@@ -11,17 +12,26 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .conftest import DEFAULT_SLUG, run
+import pytest
+
+from .conftest import DATABASES, DEFAULT_SLUG, run
 
 
-def test_generated_suite_passes_on_postgres_and_redis(
-    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+@pytest.mark.parametrize("database_url", DATABASES, indirect=True)
+def test_generated_suite_passes_on_the_real_database_and_redis(
+    bake, request, project_venv: Path, database_url: str, redis_url: str, tmp_path: Path
 ) -> None:
+    database = request.node.callspec.params["database_url"]
+    project = bake(database=database)
     report = tmp_path / "report.xml"
+    env = {"TEST_DATABASE_URL": database_url, "REDIS_URL": redis_url}
+    if database == "sqlite":
+        # The suite's own default, an in-memory SQLite, is what users of this variant run.
+        env["TEST_DATABASE_URL"] = ""
     result = run(
         [project_venv / "python", "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}"],
-        cwd=default_project,
-        env={"TEST_DATABASE_URL": postgres_url, "REDIS_URL": redis_url},
+        cwd=project,
+        env=env,
     )
     assert result.returncode == 0, result.stdout[-5000:]
     suite = ET.parse(report).getroot().find("testsuite")
@@ -43,17 +53,19 @@ def flask_db(venv: Path, project: Path, env: dict[str, str], *args: str):
     return run([venv / "flask", "--app", DEFAULT_SLUG, "db", *args], cwd=project, env=env)
 
 
+@pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 def test_migrations_apply_on_a_fresh_database_with_no_drift(
-    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str
+    bake, request, project_venv: Path, database_url: str, redis_url: str
 ) -> None:
-    env = production_env(postgres_url, redis_url)
-    upgrade = flask_db(project_venv, default_project, env, "upgrade")
+    project = bake(database=request.node.callspec.params["database_url"])
+    env = production_env(database_url, redis_url)
+    upgrade = flask_db(project_venv, project, env, "upgrade")
     assert upgrade.returncode == 0, upgrade.stdout
     assert "Running upgrade  -> 0001" in upgrade.stdout
-    check = flask_db(project_venv, default_project, env, "check")
+    check = flask_db(project_venv, project, env, "check")
     assert check.returncode == 0, check.stdout
     assert "No new upgrade operations detected." in check.stdout
-    downgrade = flask_db(project_venv, default_project, env, "downgrade", "base")
+    downgrade = flask_db(project_venv, project, env, "downgrade", "base")
     assert downgrade.returncode == 0, downgrade.stdout
 
 

@@ -15,6 +15,21 @@ from dotenv import find_dotenv, load_dotenv
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 
 
+{%- if cookiecutter.database == "postgresql" %}
+
+#: Database of the development config when ``DATABASE_URL`` is unset.
+DEVELOPMENT_DATABASE_URL = "postgresql+psycopg://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
+{%- elif cookiecutter.database == "mysql" %}
+
+#: Database of the development config when ``DATABASE_URL`` is unset (utf8mb4: full Unicode).
+DEVELOPMENT_DATABASE_URL = "mysql+pymysql://root@localhost:3306/{{ cookiecutter.project_slug }}?charset=utf8mb4"
+{%- else %}
+
+#: Database of the development config when ``DATABASE_URL`` is unset: a file in the app's
+#: instance folder (Flask-SQLAlchemy resolves relative SQLite paths there).
+DEVELOPMENT_DATABASE_URL = "sqlite:///{{ cookiecutter.project_slug }}.sqlite3"
+{%- endif %}
+
 #: Celery settings that run tasks in-process, at once (no broker needed).
 EAGER_CELERY: dict[str, Any] = {
     "broker_url": "memory://",
@@ -73,7 +88,16 @@ class Config:
         self.APP_NAME = "{{ cookiecutter.project_name }}"
         self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
+{%- if cookiecutter.database == "mysql" %}
+        #: Test connections before use, and replace them before MySQL's wait_timeout
+        #: (8 hours by default) closes them on the server side.
+        self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {
+            "pool_pre_ping": True,
+            "pool_recycle": 3600,
+        }
+{%- else %}
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+{%- endif %}
         self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
@@ -114,7 +138,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development: debug on; local PostgreSQL and Redis by default.
+    """Local development: debug on; a local database and Redis by default.
 
     The ``.env`` file of the working directory (or the nearest parent) is read first;
     variables already in the environment win over it.
@@ -127,10 +151,7 @@ class DevelopmentConfig(Config):
         super().__init__()
         self.DEBUG = True
         self.SECRET_KEY = self.SECRET_KEY or "dev"
-        self.SQLALCHEMY_DATABASE_URI = (
-            self.SQLALCHEMY_DATABASE_URI
-            or "postgresql+psycopg://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
-        )
+        self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or DEVELOPMENT_DATABASE_URL
         self.REDIS_URL = self.REDIS_URL or "redis://localhost:6379/0"
 
 
@@ -147,7 +168,7 @@ class TestingConfig(Config):
         super().__init__()
         self.TESTING = True
         self.SECRET_KEY = "testing"
-        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
         self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}-test:"
 
     @property

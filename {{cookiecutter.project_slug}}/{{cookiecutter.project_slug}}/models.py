@@ -4,6 +4,9 @@ from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, event, func, select
+{%- if cookiecutter.database == "mysql" %}
+from sqlalchemy.dialects.mysql import LONGBLOB
+{%- endif %}
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -15,6 +18,11 @@ USERNAME_MAX = 64
 TITLE_MAX = 200
 FILENAME_MAX = 255
 MIMETYPE_MAX = 127
+{%- if cookiecutter.database == "mysql" %}
+
+#: Attachment column type: MySQL's plain BLOB holds only 64 KiB, LONGBLOB up to 4 GiB.
+ATTACHMENT_TYPE = LargeBinary().with_variant(LONGBLOB(), "mysql", "mariadb")
+{%- endif %}
 
 
 def utcnow() -> datetime:
@@ -64,7 +72,11 @@ class Todo(db.Model):
     attachment_name: Mapped[str | None] = mapped_column(String(FILENAME_MAX))
     attachment_type: Mapped[str | None] = mapped_column(String(MIMETYPE_MAX))
     attachment_size: Mapped[int | None]
+{%- if cookiecutter.database == "mysql" %}
+    attachment: Mapped[bytes | None] = deferred(mapped_column(ATTACHMENT_TYPE))
+{%- else %}
     attachment: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+{%- endif %}
     user: Mapped[User] = relationship(back_populates="todos")
 
     def set_attachment(self, filename: str, mimetype: str, data: bytes) -> None:

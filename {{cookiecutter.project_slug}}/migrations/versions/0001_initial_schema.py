@@ -7,6 +7,9 @@ Create Date: 2026-11-21 08:26:32
 
 import sqlalchemy as sa
 from alembic import op
+{%- if cookiecutter.database == "mysql" %}
+from sqlalchemy.dialects import mysql
+{%- endif %}
 
 # revision identifiers, used by Alembic.
 revision = "0001"
@@ -36,7 +39,15 @@ def upgrade():
         sa.Column("attachment_name", sa.String(length=255), nullable=True),
         sa.Column("attachment_type", sa.String(length=127), nullable=True),
         sa.Column("attachment_size", sa.Integer(), nullable=True),
+{%- if cookiecutter.database == "mysql" %}
+        sa.Column(
+            "attachment",
+            sa.LargeBinary().with_variant(mysql.LONGBLOB(), "mysql", "mariadb"),
+            nullable=True,
+        ),
+{%- else %}
         sa.Column("attachment", sa.LargeBinary(), nullable=True),
+{%- endif %}
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
@@ -49,6 +60,7 @@ def upgrade():
 
 
 def downgrade():
-    op.drop_index(op.f("ix_todos_user_id"), table_name="todos")
+    # Dropping the table drops its index too (MySQL refuses to drop an index a foreign
+    # key still needs).
     op.drop_table("todos")
     op.drop_table("users")

@@ -27,6 +27,68 @@ def remove_github_ci() -> None:
     remove(".github")
 
 
+PACKAGE = "{{ cookiecutter.project_slug }}"
+
+
+def remove_pages() -> None:
+    """API-only style: no pages, forms, Jinja templates or static files, nor their tests."""
+    remove(
+        f"{PACKAGE}/auth.py",
+        f"{PACKAGE}/todos.py",
+        f"{PACKAGE}/forms.py",
+        f"{PACKAGE}/templates",
+        f"{PACKAGE}/static",
+        "tests/test_auth.py",
+        "tests/test_todos.py",
+    )
+
+
+def remove_cache() -> None:
+    """No cache layer: no cache tests (the code paths are left out at render time)."""
+    remove("tests/test_cache.py")
+
+
+def remove_celery() -> None:
+    """No background worker: no Celery app, tasks, worker entry point or their tests, and
+    no worker or beat process in the deploy artifacts."""
+    remove(
+        f"{PACKAGE}/tasks.py",
+        f"{PACKAGE}/worker.py",
+        f"{PACKAGE}/api/tasks.py",
+        "tests/test_tasks.py",
+        "tests/test_worker.py",
+        "k8s/worker-deployment.yaml",
+        "k8s/beat-deployment.yaml",
+        f"deploy/systemd/{PACKAGE}-worker.service",
+        f"deploy/systemd/{PACKAGE}-beat.service",
+    )
+
+
+def remove_cors() -> None:
+    """No CORS: no CORS tests."""
+    remove("tests/test_cors.py")
+
+
+def remove_docker() -> None:
+    """No image build for systemd + nginx: the service runs from a virtualenv on the host."""
+    remove("Dockerfile", ".dockerignore")
+
+
+def remove_compose() -> None:
+    """Compose is the Docker target's deployment; Kubernetes has its manifests instead."""
+    remove("compose.yaml")
+
+
+def remove_kubernetes() -> None:
+    """Kubernetes manifests only for the kubernetes target."""
+    remove("k8s")
+
+
+def remove_systemd_nginx() -> None:
+    """systemd units, nginx site and install script only for the systemd-nginx target."""
+    remove("deploy")
+
+
 def remove_license() -> None:
     """A proprietary project ships no open-source LICENSE file."""
     remove("LICENSE")
@@ -51,6 +113,23 @@ def write_dotenv() -> None:
 
 def main() -> None:
     """Apply the answers of this render."""
+    if "{{ cookiecutter.app_style }}" == "api":
+        remove_pages()
+    if "{{ cookiecutter.cache }}" == "none":
+        remove_cache()
+    if "{{ cookiecutter.worker }}" == "none":
+        remove_celery()
+    if "{{ cookiecutter.use_cors }}" != "True":
+        remove_cors()
+    deploy_target = "{{ cookiecutter.deploy_target }}"
+    if deploy_target == "systemd-nginx":
+        remove_docker()
+    if deploy_target != "docker":
+        remove_compose()
+    if deploy_target != "kubernetes":
+        remove_kubernetes()
+    if deploy_target != "systemd-nginx":
+        remove_systemd_nginx()
     if "{{ cookiecutter.ci }}" != "github":
         remove_github_ci()
     if "{{ cookiecutter.open_source_license }}" == "Proprietary":

@@ -20,11 +20,11 @@ RESERVED_NAMES = {
 
 #: Options whose code paths are not built yet: variable -> the values that work today.
 SUPPORTED = {
-    "app_style": ["full"],
+    "app_style": ["full", "api"],
     "database": ["postgresql", "mysql", "sqlite"],
-    "cache": ["redis"],
-    "worker": ["celery"],
-    "deploy_target": ["docker"],
+    "cache": ["redis", "none"],
+    "worker": ["celery", "none"],
+    "deploy_target": ["docker", "kubernetes", "systemd-nginx"],
     "ci": ["github", "none"],
 }
 
@@ -43,7 +43,6 @@ ANSWERS = {
     "worker": {{ cookiecutter.worker | jsonify }},
     "deploy_target": {{ cookiecutter.deploy_target | jsonify }},
     "ci": {{ cookiecutter.ci | jsonify }},
-    "use_cors": "{{ cookiecutter.use_cors }}",
     "domain_name": {{ cookiecutter.domain_name | jsonify }},
     "url_prefix": {{ cookiecutter.url_prefix | jsonify }},
     "http_port": {{ cookiecutter.http_port | jsonify }},
@@ -136,8 +135,12 @@ def errors() -> list[str]:
                 f"{name}={ANSWERS[name]!r} is not supported yet; "
                 f"choose one of: {', '.join(values)}."
             )
-    if ANSWERS["use_cors"] != "False":
-        found.append("use_cors=true is not supported yet; choose use_cors=false.")
+    if ANSWERS["database"] == "sqlite" and ANSWERS["deploy_target"] == "kubernetes":
+        found.append(
+            "database='sqlite' cannot be combined with deploy_target='kubernetes': SQLite is "
+            "a file on one host, and the Deployment runs several replicas; choose "
+            "database=postgresql (or mysql) for Kubernetes, or deploy_target=docker."
+        )
     return found
 
 

@@ -17,12 +17,20 @@ import pytest
 from .conftest import DATABASES, DEFAULT_SLUG, run
 
 
+@pytest.mark.parametrize("app_style", ["full", "api"])
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 def test_generated_suite_passes_on_the_real_database_and_redis(
-    bake, request, project_venv: Path, database_url: str, redis_url: str, tmp_path: Path
+    bake,
+    request,
+    project_venv: Path,
+    database_url: str,
+    redis_url: str,
+    tmp_path: Path,
+    app_style: str,
 ) -> None:
     database = request.node.callspec.params["database_url"]
-    project = bake(database=database)
+    # The API-only variant also turns on CORS, so its tests run too.
+    project = bake(database=database, app_style=app_style, use_cors=str(app_style == "api"))
     report = tmp_path / "report.xml"
     env = {"TEST_DATABASE_URL": database_url, "REDIS_URL": redis_url}
     if database == "sqlite":

@@ -50,9 +50,7 @@ def test_bad_project_slug_is_refused(tmp_path: Path, capfd, slug: str, rule: str
         ("project_name", 'Say "hi"', "must not contain"),
         ("author_email", "jane", "must be an e-mail address"),
         ("version", "one", "PEP 440"),
-        ("app_style", "api", "not supported yet"),
-        ("deploy_target", "kubernetes", "not supported yet"),
-        ("use_cors", "yes", "not supported yet"),
+        ("ci", "gitlab", "not supported yet"),
     ],
 )
 def test_bad_answers_are_refused(

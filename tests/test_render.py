@@ -5,6 +5,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from .conftest import BIN, DEFAULT_SLUG, ROOT, run
@@ -99,3 +100,50 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
     runtime = pins(default_project / "requirements.txt")
     assert "pymysql" not in runtime
     assert "psycopg" in runtime
+
+
+@pytest.mark.parametrize(
+    ("answers", "absent", "words"),
+    [
+        (
+            {"app_style": "api"},
+            [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/auth.py",
+             f"{DEFAULT_SLUG}/forms.py", f"{DEFAULT_SLUG}/todos.py", "tests/test_auth.py"],
+            ["render_template", "flask_login", "flask_wtf", "csrf", "Flask-WTF"],
+        ),
+        (
+            {"cache": "none"},
+            ["tests/test_cache.py"],
+            ["flask_caching", "Flask-Caching", "memoize", "CACHE_TYPE", "CACHE_DEFAULT"],
+        ),
+        (
+            {"worker": "none"},
+            [f"{DEFAULT_SLUG}/tasks.py", f"{DEFAULT_SLUG}/worker.py", f"{DEFAULT_SLUG}/api/tasks.py",
+             "tests/test_tasks.py", "tests/test_worker.py"],
+            ["celery", "Celery", "purge"],
+        ),
+        (
+            {"cache": "none", "worker": "none"},
+            [],
+            ["redis", "Redis", "REDIS_URL"],
+        ),
+        ({"use_cors": "false"}, ["tests/test_cors.py"], ["flask_cors", "CORS"]),
+    ],
+)  # fmt: skip
+def test_unchosen_options_leave_nothing_behind(bake, answers, absent, words) -> None:
+    project = bake(**answers)
+    for relative in absent:
+        assert not (project / relative).exists(), relative
+    for path in project_files(project):
+        if path.name in {"LICENSE", ".env"}:
+            continue
+        text = path.read_text(encoding="utf-8")
+        for word in words:
+            assert word not in text, f"{word!r} left in {path.relative_to(project)}"
+
+
+def test_use_cors_adds_flask_cors(bake) -> None:
+    project = bake(use_cors="true")
+    assert "flask-cors" in pins(project / "requirements.txt")
+    assert (project / "tests" / "test_cors.py").is_file()
+    assert "CORS_ORIGINS" in (project / "README.md").read_text()

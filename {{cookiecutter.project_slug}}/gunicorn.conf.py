@@ -1,7 +1,7 @@
 """gunicorn settings (https://docs.gunicorn.org/en/stable/settings.html).
 
-Each value can be set from the environment; ``SCRIPT_NAME`` (a sub-path to mount the
-app under) is read by gunicorn itself.
+Each value can be set from the environment. ``SCRIPT_NAME`` (a sub-path to mount the
+app under) is read by ``{{ cookiecutter.project_slug }}/wsgi.py``, which mounts the app there.
 """
 
 import os
@@ -14,3 +14,6 @@ loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No gunicorn control socket (gunicornc): it would be created in $HOME, which the service
+# user may not be able to write.
+control_socket_disable = True

@@ -1,23 +1,26 @@
+{%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
 """Fixtures shared by the test suite.
 
-The database is ``TEST_DATABASE_URL`` when set (a real PostgreSQL), else an in-memory
-SQLite; Redis-backed parts use ``REDIS_URL`` when set, else in-process equivalents
-(SimpleCache, eager Celery). Every test gets empty tables and an empty cache.
+The database is ``TEST_DATABASE_URL`` when set (the real server), else an in-memory
+SQLite.
+{%- if use_redis %} Redis-backed parts use ``REDIS_URL`` when set, else in-process
+equivalents.
+{%- endif %} Every test gets empty tables{{ " and an empty cache" if cookiecutter.cache == "redis" }}.
 """
 
-import re
-from collections.abc import Iterator
+{% if cookiecutter.app_style == "full" %}import re
+{% endif %}from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import cache, db
+from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
 from {{ cookiecutter.project_slug }}.models import User, create_user
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PASSWORD = "correct horse battery"
+{% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+{% endif %}PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -29,7 +32,9 @@ def app() -> Iterator[Flask]:
         db.create_all()
     yield app
     with app.app_context():
+{%- if cookiecutter.cache == "redis" %}
         cache.clear()
+{%- endif %}
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
@@ -49,6 +54,7 @@ def user(app: Flask) -> User:
         db.session.refresh(alice)
         db.session.expunge(alice)
     return alice
+{%- if cookiecutter.app_style == "full" %}
 
 
 def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
@@ -67,6 +73,7 @@ def logged_in(client: FlaskClient, user: User) -> FlaskClient:
     )
     assert response.status_code == 302
     return client
+{%- endif %}
 
 
 @pytest.fixture

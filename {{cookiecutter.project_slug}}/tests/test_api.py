@@ -1,4 +1,4 @@
-"""The JSON API: accounts, tokens, todo CRUD, attachments, background purge."""
+"""The JSON API: accounts, tokens, todo CRUD, attachments."""
 
 import io
 
@@ -146,17 +146,3 @@ def test_attachment_over_the_limit_is_413(api: FlaskClient, app: Flask) -> None:
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 413
-
-
-def test_purge_runs_in_the_background_and_reports_its_state(api: FlaskClient) -> None:
-    create(api, "done 1", done=True)
-    create(api, "done 2", done=True)
-    create(api, "open")
-    response = api.post("/api/v1/todos/purge")
-    assert response.status_code == 202
-    status_url = response.get_json()["status_url"]
-    assert response.headers["Location"] == status_url
-    state = api.get(status_url).get_json()
-    assert state["state"] == "SUCCESS"
-    assert state["result"] == 2
-    assert [t["title"] for t in api.get("/api/v1/todos").get_json()["items"]] == ["open"]

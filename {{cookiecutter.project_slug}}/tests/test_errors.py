@@ -43,6 +43,7 @@ def test_wrong_method_is_405_with_allow(api: FlaskClient) -> None:
     assert response.status_code == 405
     assert response.mimetype == PROBLEM
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
+{%- if cookiecutter.app_style == "full" %}
 
 
 def test_browsers_get_an_html_404(client: FlaskClient) -> None:
@@ -61,6 +62,22 @@ def test_json_clients_get_json_outside_the_api(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("accept", "mimetype"), [("application/json", PROBLEM), ("text/html", "text/html")]
 )
+{%- else %}
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html", "*/*"])
+def test_404_and_405_are_json_everywhere(client: FlaskClient, accept: str) -> None:
+    not_found = client.get("/no-such-page", headers={"Accept": accept})
+    assert (not_found.status_code, not_found.mimetype) == (404, PROBLEM)
+    not_allowed = client.post("/health", headers={"Accept": accept})
+    assert (not_allowed.status_code, not_allowed.mimetype) == (405, PROBLEM)
+    assert set(not_allowed.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+@pytest.mark.parametrize(
+    ("accept", "mimetype"), [("application/json", PROBLEM), ("text/html", PROBLEM)]
+)
+{%- endif %}
 def test_unexpected_error_is_500_without_traceback(app: Flask, accept: str, mimetype: str) -> None:
     app.config["PROPAGATE_EXCEPTIONS"] = False
 

@@ -8,7 +8,9 @@ from {{ cookiecutter.project_slug }}.config import DEFAULT_MAX_CONTENT_LENGTH, C
 PRODUCTION_ENV = {
     "SECRET_KEY": "s3cret",
     "DATABASE_URL": "sqlite://",
+{%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
     "REDIS_URL": "redis://localhost:6379/0",
+{%- endif %}
 }
 
 
@@ -38,8 +40,12 @@ def test_flask_config_selects_production(production_env: pytest.MonkeyPatch) -> 
     app = create_app()
     assert not app.debug and not app.testing
     assert app.config["SECRET_KEY"] == "s3cret"
+{%- if cookiecutter.cache == "redis" %}
     assert app.config["CACHE_TYPE"] == "RedisCache"
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
     assert app.config["SESSION_COOKIE_SECURE"] is True
+{%- endif %}
 
 
 def test_production_is_the_default(production_env: pytest.MonkeyPatch) -> None:

@@ -8,14 +8,29 @@ from {{ cookiecutter.project_slug }} import create_app
 
 #: A database URL that cannot be opened: its directory does not exist.
 UNREACHABLE_DATABASE = "sqlite:////nonexistent-directory/db.sqlite"
+{%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
 #: A Redis URL where nothing listens (port 1 on loopback).
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
 
 
 def test_index_page(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert b"<title>Home" in response.data
+{%- else %}
+
+
+def test_index_links_the_probes_and_the_api(client: FlaskClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.get_json()["links"] == {
+        "health": "/health",
+        "ready": "/ready",
+        "todos": "/api/v1/todos",
+    }
+{%- endif %}
 
 
 def test_health_touches_no_dependency() -> None:
@@ -28,9 +43,13 @@ def test_health_touches_no_dependency() -> None:
 def test_ready_checks_every_dependency(client: FlaskClient, app: Flask) -> None:
     response = client.get("/ready")
     assert response.status_code == 200
+{%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
     expected = {"database": "ok"}
     if app.config["REDIS_URL"]:
         expected["redis"] = "ok"
+{%- else %}
+    expected = {"database": "ok"}
+{%- endif %}
     assert response.get_json() == {"status": "ok", "checks": expected}
 
 
@@ -41,6 +60,7 @@ def test_ready_is_503_when_the_database_is_unreachable() -> None:
     body = response.get_json()
     assert body["status"] == "unavailable"
     assert body["checks"]["database"] == "unavailable"
+{%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
 
 
 def test_ready_is_503_when_redis_is_unreachable(app: Flask) -> None:
@@ -48,6 +68,7 @@ def test_ready_is_503_when_redis_is_unreachable(app: Flask) -> None:
     response = app.test_client().get("/ready")
     assert response.status_code == 503
     assert response.get_json()["checks"] == {"database": "ok", "redis": "unavailable"}
+{%- endif %}
 
 
 @pytest.mark.parametrize("path", ["/health", "/ready"])

@@ -1,4 +1,4 @@
-"""The todo pages: list, add with an attachment, edit, toggle, delete, purge."""
+"""The todo pages: list, add with an attachment, edit, toggle, delete."""
 
 import io
 
@@ -91,13 +91,3 @@ def test_other_users_todos_are_404(logged_in: FlaskClient, app: Flask) -> None:
     response = logged_in.post(f"/todos/{todo.id}/delete", data={"csrf_token": token})
     assert response.status_code == 404
     assert len(todos(app)) == 1
-
-
-def test_clear_completed_runs_the_task(logged_in: FlaskClient, app: Flask) -> None:
-    add(logged_in, "Done already")
-    add(logged_in, "Still open")
-    token = csrf_token(logged_in, "/todos/")
-    logged_in.post(f"/todos/{todos(app)[0].id}/toggle", data={"csrf_token": token})
-    response = logged_in.post("/todos/purge", data={"csrf_token": token})
-    assert response.status_code == 302
-    assert [todo.title for todo in todos(app)] == ["Still open"]

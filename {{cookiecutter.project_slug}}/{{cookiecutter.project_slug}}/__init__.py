@@ -7,11 +7,18 @@ from flask import Flask
 
 from . import errors
 from .api import bp as api_bp
+{%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
+{%- endif %}
 from .config import TestingConfig, load_config
-from .extensions import cache, celery_init_app, csrf, db, login_manager, migrate
+from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
 from .main import bp as main_bp
+{%- if cookiecutter.worker == "celery" %}
+from .tasks import celery_init_app
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
 from .todos import bp as todos_bp
+{%- endif %}
 
 
 def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
@@ -33,15 +40,28 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db)
+{%- if cookiecutter.cache == "redis" %}
     cache.init_app(app)
+{%- endif %}
+{%- if cookiecutter.use_cors %}
+    cors.init_app(app)
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
     csrf.init_app(app)
     login_manager.init_app(app)
+{%- endif %}
+{%- if cookiecutter.worker == "celery" %}
     celery_init_app(app)
+{%- endif %}
     errors.init_app(app)
 
     app.register_blueprint(main_bp)
+{%- if cookiecutter.app_style == "full" %}
     app.register_blueprint(auth_bp)
     app.register_blueprint(todos_bp)
+{%- endif %}
     app.register_blueprint(api_bp)
+{%- if cookiecutter.app_style == "full" %}
     csrf.exempt(api_bp)
+{%- endif %}
     return app

@@ -1,3 +1,4 @@
+{%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
 """Config classes, chosen by the ``FLASK_CONFIG`` environment variable.
 
 Every value comes from the environment (https://12factor.net/config) and is read when a
@@ -30,6 +31,8 @@ DEVELOPMENT_DATABASE_URL = "mysql+pymysql://root@localhost:3306/{{ cookiecutter.
 DEVELOPMENT_DATABASE_URL = "sqlite:///{{ cookiecutter.project_slug }}.sqlite3"
 {%- endif %}
 
+{%- if cookiecutter.worker == "celery" %}
+
 #: Celery settings that run tasks in-process, at once (no broker needed).
 EAGER_CELERY: dict[str, Any] = {
     "broker_url": "memory://",
@@ -38,6 +41,7 @@ EAGER_CELERY: dict[str, Any] = {
     "task_eager_propagates": True,
     "task_store_eager_result": True,
 }
+{%- endif %}
 
 
 class ConfigError(RuntimeError):
@@ -74,6 +78,33 @@ def require(name: str, config_name: str) -> str:
             "set it in the environment (see .env.example)"
         )
     return value
+{%- if cookiecutter.cache == "redis" %}
+
+
+def env_sentinels(name: str) -> list[tuple[str, int]]:
+    """Read ``host:port`` pairs, comma-separated, from the environment variable ``name``.
+
+    :returns: ``[(host, port), ...]``, empty when the variable is unset.
+    :raises ConfigError: when an entry is not ``host:port`` with a numeric port.
+    """
+    sentinels = []
+    for entry in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
+        host, _, port = entry.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(
+                f"{name} must be comma-separated host:port pairs, got {entry!r} "
+                f"(for example {name}=sentinel-1:26379,sentinel-2:26379)"
+            )
+        sentinels.append((host, int(port)))
+    return sentinels
+{%- endif %}
+{%- if cookiecutter.use_cors %}
+
+
+def env_list(name: str) -> list[str]:
+    """Read a comma-separated list from the environment variable ``name`` (empty if unset)."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+{%- endif %}
 
 
 class Config:
@@ -98,27 +129,50 @@ class Config:
 {%- else %}
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 {%- endif %}
+{%- if use_redis %}
         self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
+{%- endif %}
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
         self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)
+{%- if cookiecutter.cache == "redis" %}
         #: Seconds a cached value lives.
         self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
-        #: Namespace of this app's keys in a Redis it may share with the Celery broker.
+        #: Namespace of this app's keys in a Redis it may share with other clients.
         self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}:"
+        #: Redis Sentinel for the cache: sentinel addresses and the monitored master's name.
+        self.CACHE_REDIS_SENTINELS = env_sentinels("REDIS_SENTINELS")
+        self.CACHE_REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
+{%- endif %}
+{%- if cookiecutter.worker == "celery" %}
+        #: Days a completed todo is kept before the periodic purge deletes it.
+        self.COMPLETED_TODO_RETENTION_DAYS = env_int("COMPLETED_TODO_RETENTION_DAYS", 30)
+{%- endif %}
+{%- if cookiecutter.use_cors %}
+        #: Origins allowed to call the API from a browser (CORS), e.g. https://app.example.com
+        self.CORS_ORIGINS = env_list("CORS_ORIGINS")
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %}
 
     @property
     def CACHE_TYPE(self) -> str:  # noqa: N802 - Flask reads upper-case names
-        """Flask-Caching backend: Redis when ``REDIS_URL`` is set, else in-process."""
+        """Flask-Caching backend: Redis through Sentinel when ``REDIS_SENTINELS`` is set,
+        else Redis at ``REDIS_URL`` when set, else an in-process cache."""
+        if self.CACHE_REDIS_SENTINELS:
+            return "RedisSentinelCache"
         return "RedisCache" if self.REDIS_URL else "SimpleCache"
 
     @property
     def CACHE_REDIS_URL(self) -> str | None:  # noqa: N802
         """Flask-Caching's Redis URL: ``REDIS_URL``."""
         return self.REDIS_URL
+{%- endif %}
+{%- if cookiecutter.worker == "celery" %}
 
     @property
     def CELERY(self) -> dict[str, Any]:  # noqa: N802
@@ -126,7 +180,8 @@ class Config:
 
         Broker and result backend default to ``REDIS_URL``; ``CELERY_BROKER_URL`` (which
         also takes an AMQP URL) and ``CELERY_RESULT_BACKEND`` override them. Without
-        ``REDIS_URL`` tasks run eagerly in-process.
+        ``REDIS_URL`` tasks run eagerly in-process. ``beat_schedule`` runs the purge of
+        old completed todos once a day (``celery beat``).
         """
         if not self.REDIS_URL:
             return EAGER_CELERY
@@ -134,11 +189,18 @@ class Config:
             "broker_url": os.environ.get("CELERY_BROKER_URL", self.REDIS_URL),
             "result_backend": os.environ.get("CELERY_RESULT_BACKEND", self.REDIS_URL),
             "broker_connection_retry_on_startup": True,
+            "beat_schedule": {
+                "purge-old-completed-todos": {
+                    "task": "{{ cookiecutter.project_slug }}.tasks.purge_old_completed_todos",
+                    "schedule": 24 * 60 * 60,
+                },
+            },
         }
+{%- endif %}
 
 
 class DevelopmentConfig(Config):
-    """Local development: debug on; a local database and Redis by default.
+    """Local development: debug on; a local database{{ " and Redis" if use_redis }} by default.
 
     The ``.env`` file of the working directory (or the nearest parent) is read first;
     variables already in the environment win over it.
@@ -152,15 +214,23 @@ class DevelopmentConfig(Config):
         self.DEBUG = True
         self.SECRET_KEY = self.SECRET_KEY or "dev"
         self.SQLALCHEMY_DATABASE_URI = self.SQLALCHEMY_DATABASE_URI or DEVELOPMENT_DATABASE_URL
+{%- if use_redis %}
         self.REDIS_URL = self.REDIS_URL or "redis://localhost:6379/0"
+{%- endif %}
 
 
 class TestingConfig(Config):
+{%- if cookiecutter.worker == "celery" %}
     """The test suite: ``TEST_DATABASE_URL`` or in-memory SQLite; Redis only when set.
 
     Celery tasks always run eagerly here; a test that needs a real worker sets its own
     ``CELERY`` settings.
     """
+{%- elif use_redis %}
+    """The test suite: ``TEST_DATABASE_URL`` or in-memory SQLite; Redis only when set."""
+{%- else %}
+    """The test suite: ``TEST_DATABASE_URL``, or an in-memory SQLite."""
+{%- endif %}
 
     CONFIG_NAME = "testing"
 
@@ -169,18 +239,28 @@ class TestingConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "testing"
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+{%- if cookiecutter.cache == "redis" %}
         self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}-test:"
+{%- endif %}
+{%- if cookiecutter.worker == "celery" %}
 
     @property
     def CELERY(self) -> dict[str, Any]:  # noqa: N802
         """Run tasks in-process, at once, re-raising their errors."""
         return EAGER_CELERY
+{%- endif %}
 
 
 class ProductionConfig(Config):
     """Production: refuses to start without its secret and its services.
 
+{%- if use_redis %}
+
     :raises ConfigError: naming ``SECRET_KEY``, ``DATABASE_URL`` or ``REDIS_URL`` when unset.
+{%- else %}
+
+    :raises ConfigError: naming ``SECRET_KEY`` or ``DATABASE_URL`` when unset.
+{%- endif %}
     """
 
     CONFIG_NAME = "production"
@@ -189,8 +269,12 @@ class ProductionConfig(Config):
         super().__init__()
         self.SECRET_KEY = require("SECRET_KEY", self.CONFIG_NAME)
         self.SQLALCHEMY_DATABASE_URI = require("DATABASE_URL", self.CONFIG_NAME)
+{%- if use_redis %}
         self.REDIS_URL = require("REDIS_URL", self.CONFIG_NAME)
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
         self.SESSION_COOKIE_SECURE = True
+{%- endif %}
 
 
 CONFIGS: dict[str, type[Config]] = {

@@ -1,3 +1,4 @@
+{%- if cookiecutter.app_style == "full" -%}
 """Error responses: one JSON shape for the API, HTML pages for browsers.
 
 JSON errors are Problem Details (RFC 9457, ``application/problem+json``): ``type``,
@@ -7,13 +8,23 @@ maps each field to its messages. A client gets JSON under ``/api/`` or when it p
 Grinberg's microblog); anyone else gets an HTML page. Unexpected errors are logged by
 Flask with their traceback and answered with a plain 500, never with the traceback.
 """
+{%- else -%}
+"""Error responses: one JSON shape everywhere.
+
+Errors are Problem Details (RFC 9457, ``application/problem+json``): ``type``, ``title``,
+``status``, ``detail``, and for validation errors an ``errors`` member that maps each
+field to its messages. Unexpected errors are logged by Flask with their traceback and
+answered with a plain 500, never with the traceback.
+"""
+{%- endif %}
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify{{ ", render_template, request" if cookiecutter.app_style == "full" }}
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
+{%- if cookiecutter.app_style == "full" %}
 
 API_PREFIX = "/api/"
 
@@ -24,6 +35,7 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
+{%- endif %}
 
 
 def problem(status: int, detail: str | None = None, **members: Any) -> Response:
@@ -46,6 +58,7 @@ def problem(status: int, detail: str | None = None, **members: Any) -> Response:
     response.status_code = status
     response.mimetype = "application/problem+json"
     return response
+{%- if cookiecutter.app_style == "full" %}
 
 
 def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
@@ -59,6 +72,18 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     if not wants_json():
         return render_template("errors/error.html", error=error, status=status), status
     response = problem(status, error.description)
+{%- else %}
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    """Answer an HTTP exception as Problem Details.
+
+    Flask routes every unhandled exception here as a 500 after logging it, so the
+    client never sees a traceback. Headers the exception carries (``Allow`` on 405)
+    are kept.
+    """
+    response = problem(error.code or 500, error.description)
+{%- endif %}
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value

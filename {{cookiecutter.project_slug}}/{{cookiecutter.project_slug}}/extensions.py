@@ -4,13 +4,14 @@ Each extension follows Flask's extension pattern (``ext.init_app(app)``), so one
 module-level object serves every app the factory builds, including the test apps.
 """
 
-from celery import Celery, Task
-from flask import Flask
-from flask_caching import Cache
-from flask_login import LoginManager
-from flask_migrate import Migrate
+{% if cookiecutter.cache == "redis" %}from flask_caching import Cache
+{% endif %}{% if cookiecutter.use_cors %}from flask_cors import CORS
+{% endif %}{% if cookiecutter.app_style == "full" %}from flask_login import LoginManager
+{% endif %}from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+{%- if cookiecutter.app_style == "full" %}
 from flask_wtf import CSRFProtect
+{%- endif %}
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -35,30 +36,16 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+{%- if cookiecutter.cache == "redis" %}
 cache = Cache()
+{%- endif %}
+{%- if cookiecutter.use_cors %}
+#: CORS on the API only; origins from ``CORS_ORIGINS``. No credentials: the API uses
+#: bearer tokens, never cookies, so ``*`` can never be paired with credentials.
+cors = CORS(resources={r"/api/*": {}}, supports_credentials=False)
+{%- endif %}
+{%- if cookiecutter.app_style == "full" %}
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-
-
-def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app for ``app`` and store it in ``app.extensions["celery"]``.
-
-    This is the pattern of Flask's "Background Tasks with Celery" guide: every task runs
-    inside an application context, and tasks are declared with ``@shared_task`` so they
-    bind to whichever Celery app is current.
-
-    :param app: the Flask app; its ``CELERY`` config key holds Celery's settings.
-    :returns: the Celery app, also set as the default one.
-    """
-
-    class FlaskTask(Task):
-        def __call__(self, *args: object, **kwargs: object) -> object:
-            with app.app_context():
-                return self.run(*args, **kwargs)
-
-    celery_app = Celery(app.name, task_cls=FlaskTask)
-    celery_app.config_from_object(app.config["CELERY"])
-    celery_app.set_default()
-    app.extensions["celery"] = celery_app
-    return celery_app
+{%- endif %}

@@ -5,9 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .models import TITLE_MAX, USERNAME_MAX
-
-PASSWORD_MIN = 8
+from .models import PASSWORD_MIN, TITLE_MAX, USERNAME_MAX
 
 
 class LoginForm(FlaskForm):

@@ -1,9 +1,10 @@
+{%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
 """The ``main`` blueprint: the index page and the liveness and readiness probes."""
 
 from collections.abc import Callable
 
-import redis
-from flask import Blueprint, Response, current_app, jsonify, render_template
+{% if use_redis %}import redis
+{% endif %}from flask import Blueprint, Response, current_app, jsonify{{ ", render_template" if cookiecutter.app_style == "full" else ", url_for" }}
 from sqlalchemy import text
 
 from .extensions import db
@@ -12,12 +13,28 @@ bp = Blueprint("main", __name__)
 
 #: Seconds a readiness check waits for a dependency before calling it unavailable.
 READY_TIMEOUT = 2.0
+{%- if cookiecutter.app_style == "full" %}
 
 
 @bp.get("/")
 def index() -> str:
     """The home page."""
     return render_template("index.html")
+{%- else %}
+
+
+@bp.get("/")
+def index() -> Response:
+    """What this service is, and where its probes and API live."""
+    return jsonify(
+        name=current_app.config["APP_NAME"],
+        links={
+            "health": url_for("main.health"),
+            "ready": url_for("main.ready"),
+            "todos": url_for("api.list_todos"),
+        },
+    )
+{%- endif %}
 
 
 @bp.get("/health")
@@ -30,6 +47,7 @@ def check_database() -> None:
     """Run ``SELECT 1`` on the database; raises whatever the driver raises."""
     with db.engine.connect() as connection:
         connection.execute(text("SELECT 1"))
+{%- if use_redis %}
 
 
 def check_redis() -> None:
@@ -49,6 +67,13 @@ def readiness_checks() -> dict[str, Callable[[], None]]:
     if current_app.config["REDIS_URL"]:
         checks["redis"] = check_redis
     return checks
+{%- else %}
+
+
+def readiness_checks() -> dict[str, Callable[[], None]]:
+    """The dependencies this app needs to serve: the database."""
+    return {"database": check_database}
+{%- endif %}
 
 
 @bp.get("/ready")

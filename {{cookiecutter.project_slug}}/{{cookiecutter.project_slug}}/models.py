@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, event, func, select
+{% if cookiecutter.app_style == "full" %}from flask_login import UserMixin
+{% endif %}from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, {{ "event, " if cookiecutter.cache == "redis" }}func, select
 {%- if cookiecutter.database == "mysql" %}
 from sqlalchemy.dialects.mysql import LONGBLOB
 {%- endif %}
@@ -11,10 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .extensions import cache, db, login_manager
+from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "db", "login_manager" if cookiecutter.app_style == "full"] | select | join(", ") }}
 
 #: Column lengths, shared with the validation rules of forms and schemas.
 USERNAME_MAX = 64
+PASSWORD_MIN = 8
 TITLE_MAX = 200
 FILENAME_MAX = 255
 MIMETYPE_MAX = 127
@@ -30,7 +31,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class User(UserMixin, db.Model):
+class User({{ "UserMixin, " if cookiecutter.app_style == "full" }}db.Model):
     """An account; owns todos. Passwords are kept as werkzeug.security hashes."""
 
     __tablename__ = "users"
@@ -111,27 +112,38 @@ def create_user(username: str, password: str) -> User:
         db.session.rollback()
         raise UsernameTakenError(username) from None
     return user
+{%- if cookiecutter.app_style == "full" %}
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user whose id the session holds, or None."""
     return db.session.get(User, int(user_id))
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %}
 
 
 @cache.memoize()
 def todo_counts(user_id: int) -> dict[str, int]:
     """Count the todos of one user: ``{"total": n, "done": n, "open": n}``.
 
-    Memoized in the cache; every change to a user's todos must call
-    :func:`forget_todo_counts` for that user.
+    Memoized in the cache; every change to a user's todos calls
+    :func:`forget_todo_counts` for that user (see the ORM events below).
     """
+{%- else %}
+
+
+def todo_counts(user_id: int) -> dict[str, int]:
+    """Count the todos of one user: ``{"total": n, "done": n, "open": n}``."""
+{%- endif %}
     total, done = db.session.execute(
         select(func.count(Todo.id), func.count(case((Todo.done, 1)))).where(
             Todo.user_id == user_id
         )
     ).one()
     return {"total": total, "done": done, "open": total - done}
+
+{%- if cookiecutter.cache == "redis" %}
 
 
 def forget_todo_counts(user_id: int) -> None:
@@ -145,3 +157,4 @@ def forget_todo_counts(user_id: int) -> None:
 def _todo_changed(_mapper: object, _connection: object, todo: Todo) -> None:
     """Keep :func:`todo_counts` true: forget the owner's counts on every change."""
     forget_todo_counts(todo.user_id)
+{%- endif %}

@@ -3,8 +3,7 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
-from .forms import PASSWORD_MIN
-from .models import TITLE_MAX, USERNAME_MAX, Todo
+from .models import PASSWORD_MIN, TITLE_MAX, USERNAME_MAX, Todo
 
 
 class UserSchema(Schema):

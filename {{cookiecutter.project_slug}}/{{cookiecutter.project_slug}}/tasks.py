@@ -1,11 +1,48 @@
-"""Celery tasks. Declared with ``@shared_task``: they run in an app context (see
-``extensions.celery_init_app``), in the worker or eagerly in tests."""
+"""Celery: the app factory's ``celery_init_app`` and the tasks.
 
-from celery import shared_task
+Tasks are declared with ``@shared_task`` and run inside a Flask application context,
+the pattern of Flask's "Background Tasks with Celery" guide; they run in the worker, or
+eagerly in tests.
+"""
+
+from datetime import timedelta
+
+from celery import Celery, Task, shared_task
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Todo
+from .models import Todo, utcnow
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """Create the Celery app for ``app`` and store it in ``app.extensions["celery"]``.
+
+    :param app: the Flask app; its ``CELERY`` config key holds Celery's settings.
+    :returns: the Celery app, also set as the default one.
+    """
+
+    class FlaskTask(Task):
+        def __call__(self, *args: object, **kwargs: object) -> object:
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(app.config["CELERY"])
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def delete_todos(todos: list[Todo]) -> int:
+    """Delete ``todos`` through the ORM (so their change events fire) and commit.
+
+    :returns: how many were deleted.
+    """
+    for todo in todos:
+        db.session.delete(todo)
+    db.session.commit()
+    return len(todos)
 
 
 @shared_task(ignore_result=False)
@@ -16,7 +53,16 @@ def purge_completed_todos(user_id: int) -> int:
     :returns: how many todos were deleted.
     """
     todos = db.session.scalars(select(Todo).where(Todo.user_id == user_id, Todo.done)).all()
-    for todo in todos:
-        db.session.delete(todo)
-    db.session.commit()
-    return len(todos)
+    return delete_todos(list(todos))
+
+
+@shared_task(ignore_result=False)
+def purge_old_completed_todos() -> int:
+    """Delete every todo completed (last updated) more than ``COMPLETED_TODO_RETENTION_DAYS``
+    days ago. Run once a day by ``celery beat`` (see ``Config.CELERY``).
+
+    :returns: how many todos were deleted.
+    """
+    cutoff = utcnow() - timedelta(days=current_app.config["COMPLETED_TODO_RETENTION_DAYS"])
+    todos = db.session.scalars(select(Todo).where(Todo.done, Todo.updated_at < cutoff)).all()
+    return delete_todos(list(todos))

@@ -3,7 +3,7 @@
 Every POST carries a CSRF token, checked by Flask-WTF's ``CSRFProtect`` before the view runs.
 """
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, {{ "current_app, " if cookiecutter.worker == "celery" }}flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -12,7 +12,9 @@ from .attachments import attachment_response, store_upload
 from .extensions import db
 from .forms import TodoForm
 from .models import Todo, todo_counts
+{%- if cookiecutter.worker == "celery" %}
 from .tasks import purge_completed_todos
+{%- endif %}
 
 bp = Blueprint("todos", __name__, url_prefix="/todos")
 
@@ -97,6 +99,8 @@ def attachment(todo_id: int) -> Response:
     """Download a todo's attachment."""
     return attachment_response(own_todo(todo_id))
 
+{%- if cookiecutter.worker == "celery" %}
+
 
 @bp.post("/purge")
 def purge() -> Response:
@@ -105,3 +109,4 @@ def purge() -> Response:
     current_app.logger.info("Started purge task %s", result.id)
     flash("Completed todos are being cleared.", "success")
     return redirect(url_for("todos.index"))
+{%- endif %}

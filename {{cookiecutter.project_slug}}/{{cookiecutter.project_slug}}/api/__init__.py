@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import tasks, todos, users  # noqa: E402,F401 - routes register on import
+from . import {{ "tasks, " if cookiecutter.worker == "celery" }}todos, users  # noqa: E402,F401 - routes register on import

@@ -1,4 +1,4 @@
-"""API todos: CRUD, attachments, counts and the purge task."""
+"""API todos: CRUD, attachments, counts{{ " and the purge task" if cookiecutter.worker == "celery" }}."""
 
 from flask import Response, abort, jsonify, request, url_for
 from sqlalchemy import select
@@ -7,7 +7,9 @@ from ..attachments import attachment_response, store_upload
 from ..extensions import db
 from ..models import Todo, todo_counts
 from ..schemas import PageSchema, TodoSchema
+{%- if cookiecutter.worker == "celery" %}
 from ..tasks import purge_completed_todos
+{%- endif %}
 from . import bp
 from .auth import token_auth
 
@@ -127,6 +129,8 @@ def summary() -> Response:
     """How many todos the caller has, open and done (served from the cache)."""
     return jsonify(todo_counts(current_user_id()))
 
+{%- if cookiecutter.worker == "celery" %}
+
 
 @bp.post("/todos/purge")
 @token_auth.login_required
@@ -135,3 +139,4 @@ def purge() -> tuple[Response, int, dict[str, str]]:
     result = purge_completed_todos.delay(current_user_id())
     location = url_for("api.get_task", task_id=result.id)
     return jsonify(task_id=result.id, status_url=location), 202, {"Location": location}
+{%- endif %}

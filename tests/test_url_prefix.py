@@ -1,0 +1,103 @@
+"""A service rendered with ``url_prefix=/todo`` and served by gunicorn in production config
+with ``SCRIPT_NAME=/todo`` (as its Dockerfile sets it) lives under the sub-path: probes,
+pages, links and static files; a path outside it gets the app's JSON 404, not a 500."""
+
+import contextlib
+import json
+import os
+import re
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from .conftest import DEFAULT_SLUG
+from .test_generated_service import flask_db, free_port, get, production_env
+
+PREFIX = "/todo"
+#: Values of the link attributes of an HTML page.
+LINK_RE = re.compile(r'\b(?:href|src|action)="([^"]*)"')
+
+
+@contextlib.contextmanager
+def gunicorn(venv: Path, project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
+    """Serve ``project`` with its gunicorn.conf.py, one worker, on a free loopback port.
+
+    Yields the base URL once ``{PREFIX}/health`` answers; gunicorn's output goes to
+    ``log``. Stops gunicorn afterwards.
+    """
+    port = free_port()
+    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [venv / "gunicorn", "-c", "gunicorn.conf.py", f"{DEFAULT_SLUG}.wsgi:app"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get(f"{base}{PREFIX}/health")
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def fetch(url: str, accept: str) -> tuple[int, str, str]:
+    """GET ``url`` with an ``Accept`` header: status, content type and body text."""
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers.get_content_type(), response.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, error.headers.get_content_type(), error.read().decode()
+
+
+def test_gunicorn_serves_the_service_under_script_name(
+    bake, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    project = bake(url_prefix=PREFIX)
+    env = production_env(postgres_url, redis_url)
+    upgrade = flask_db(project_venv, project, env, "upgrade")
+    assert upgrade.returncode == 0, upgrade.stdout
+    log = tmp_path / "gunicorn.log"
+
+    with gunicorn(project_venv, project, {**env, "SCRIPT_NAME": PREFIX}, log) as base:
+        assert get(f"{base}{PREFIX}/health") == (200, {"status": "ok"})
+        assert get(f"{base}{PREFIX}/ready") == (
+            200,
+            {"status": "ok", "checks": {"database": "ok", "redis": "ok"}},
+        )
+
+        status, _, html = fetch(f"{base}{PREFIX}/", "text/html")
+        assert status == 200
+        links = LINK_RE.findall(html)
+        assert f"{PREFIX}/static/style.css" in links
+        assert all(link.startswith(f"{PREFIX}/") for link in links), links
+        assert fetch(f"{base}{PREFIX}/static/style.css", "text/css")[:2] == (200, "text/css")
+
+        for path in ("/health", "/api/v1/todos", f"{PREFIX}x/health"):
+            status, content_type, body = fetch(f"{base}{path}", "application/json")
+            assert (status, content_type) == (404, "application/problem+json"), (path, body)
+            assert json.loads(body)["status"] == 404
+        status, content_type, html = fetch(f"{base}/health", "text/html")
+        assert (status, content_type) == (404, "text/html")
+        assert f'href="{PREFIX}/static/style.css"' in html
+
+    output = log.read_text()
+    assert f'"GET {PREFIX}/ready HTTP/1.1" 200' in output, output
+    assert '"GET /health HTTP/1.1" 404' in output, output
+    assert "Traceback" not in output and "SCRIPT_NAME" not in output, output

@@ -1,0 +1,132 @@
+"""A real Celery worker process runs a task sent through Redis.
+
+Needs ``REDIS_URL`` (broker and result backend). The worker and the test share the
+database: ``TEST_DATABASE_URL`` when set, else a SQLite file (an in-memory database is
+invisible to another process). The task goes to a queue of the tests' own, so a worker
+of the service that listens on the same Redis does not take it.
+"""
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from celery.exceptions import TimeoutError as CeleryTimeoutError
+from flask import Flask
+
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.extensions import {{ "cache, db" if cookiecutter.cache == "redis" else "db" }}
+from {{ cookiecutter.project_slug }}.models import Todo, User
+from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WORKER_APP = "{{ cookiecutter.project_slug }}.worker:celery_app"
+QUEUE = "{{ cookiecutter.project_slug }}-test"
+#: Seconds to wait for the worker to start and run the task.
+TASK_TIMEOUT = 60
+
+pytestmark = pytest.mark.skipif(
+    not REDIS_URL, reason="a real Celery worker needs REDIS_URL (its broker and result backend)"
+)
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """A database both processes can open."""
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'worker.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    """An app that sends tasks to ``QUEUE`` on Redis (not eagerly), with fresh tables.
+
+    Overrides the ``app`` fixture of conftest.py, so ``user`` is created in this app.
+    Messages a failed run left in the queue are purged first.
+    """
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "CELERY": {
+                "broker_url": REDIS_URL,
+                "result_backend": REDIS_URL,
+                "task_default_queue": QUEUE,
+            },
+        }
+    )
+    app.extensions["celery"].control.purge()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+{%- if cookiecutter.cache == "redis" %}
+        cache.clear()
+{%- endif %}
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def worker(database_url: str, tmp_path: Path) -> Iterator[Path]:
+    """A ``celery worker`` process in the production config, consuming ``QUEUE``.
+
+    Yields the path of its log; the process is always stopped afterwards.
+    """
+    env = {
+        **os.environ,
+        "FLASK_CONFIG": "production",
+        "SECRET_KEY": "worker-test",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_RESULT_BACKEND": REDIS_URL,
+    }
+    celery = [sys.executable, "-m", "celery", "-A", WORKER_APP]
+    options = ["--pool", "solo", "--queues", QUEUE, "--loglevel", "INFO"]
+    # A lone worker: without the events that keep a cluster in touch it starts faster.
+    alone = ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [*celery, "worker", *options, *alone],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_worker_purges_completed_todos(app: Flask, user: User, worker: Path) -> None:
+    with app.app_context():
+        db.session.add_all(
+            [
+                Todo(user_id=user.id, title="done", done=True),
+                Todo(user_id=user.id, title="also done", done=True),
+                Todo(user_id=user.id, title="open"),
+            ]
+        )
+        db.session.commit()
+
+    result = purge_completed_todos.delay(user.id)
+    try:
+        assert result.get(timeout=TASK_TIMEOUT) == 2
+    except CeleryTimeoutError:
+        pytest.fail(f"the worker did not run the task:\n{worker.read_text()}")
+    finally:
+        result.forget()
+
+    with app.app_context():
+        assert list(db.session.scalars(db.select(Todo.title))) == ["open"]

@@ -22,6 +22,11 @@ def remove(*relative_paths: str) -> None:
             path.unlink()
 
 
+def remove_gitlab_ci() -> None:
+    """No GitLab CI file when another CI, or none, was chosen."""
+    remove(".gitlab-ci.yml")
+
+
 def remove_github_ci() -> None:
     """No GitHub Actions workflow when another CI, or none, was chosen."""
     remove(".github")
@@ -132,6 +137,8 @@ def main() -> None:
         remove_systemd_nginx()
     if "{{ cookiecutter.ci }}" != "github":
         remove_github_ci()
+    if "{{ cookiecutter.ci }}" != "gitlab":
+        remove_gitlab_ci()
     if "{{ cookiecutter.open_source_license }}" == "Proprietary":
         remove_license()
     write_dotenv()

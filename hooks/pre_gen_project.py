@@ -25,7 +25,7 @@ SUPPORTED = {
     "cache": ["redis", "none"],
     "worker": ["celery", "none"],
     "deploy_target": ["docker", "kubernetes", "systemd-nginx"],
-    "ci": ["github", "none"],
+    "ci": ["github", "gitlab", "none"],
 }
 
 #: The answers, each rendered as a JSON string literal (valid Python) so that no
@@ -49,6 +49,9 @@ ANSWERS = {
 }
 
 SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
+#: Longest slug: Kubernetes names built from it (``<slug>-migrate``...) stay within 63
+#: characters (RFC 1123 labels) and the generated code within its 99-character lines.
+SLUG_MAX = 30
 EMAIL_RE = re.compile(r"[^@\s\"\\]+@[^@\s\"\\]+\.[^@\s\"\\]+")
 VERSION_RE = re.compile(r"\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?")  # PEP 440
 LABEL_RE = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")  # RFC 1123 host name label
@@ -59,6 +62,10 @@ def check_slug(slug: str) -> str | None:
     """Return why ``slug`` is not a usable package name, or None when it is."""
     if not SLUG_RE.fullmatch(slug):
         return "must be lowercase letters, digits and _, starting with a letter"
+    if slug.endswith("_") or "__" in slug:
+        return "must not end with _ or hold __ (Kubernetes and image names are made from it)"
+    if len(slug) > SLUG_MAX:
+        return f"must be at most {SLUG_MAX} characters long"
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return "is a Python keyword"
     if slug in sys.stdlib_module_names:

@@ -49,6 +49,17 @@ def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, ti
     )
 
 
+def assert_lint_clean(project: Path) -> None:
+    """Run black, isort and ruff (the generated project's own settings) on ``project``."""
+    for command in (
+        [BIN / "black", "--check", "--quiet", "."],
+        [BIN / "isort", "--check-only", "--quiet", "."],
+        [BIN / "ruff", "check", "--quiet", "--no-cache", "."],
+    ):
+        result = run(command, cwd=project)
+        assert result.returncode == 0, f"{command[0].name}:\n{result.stdout}"
+
+
 @pytest.fixture(scope="session")
 def bake(cookies_session):
     """Render the template with pytest-cookies: ``bake(**answers) -> project path``.
@@ -72,13 +83,15 @@ def default_project(bake) -> Path:
 
 @pytest.fixture(scope="session")
 def project_venv(bake) -> Path:
-    """A virtualenv with the pinned requirements of every database variant (their pins
-    agree, so one environment serves them all); returns its bin directory.
+    """A virtualenv with the pinned requirements of every variant (their pins agree, so
+    one environment serves them all); returns its bin directory. The default answers
+    with CORS on hold every optional package but the database drivers, so one render
+    per database covers them all.
 
     Kept under ``.cache/venvs/<hash of the requirements>`` and built once (under a file
     lock, so parallel test workers share it).
     """
-    projects = [bake(database=database) for database in DATABASES]
+    projects = [bake(database=database, use_cors="true") for database in DATABASES]
     files = [p / name for p in projects for name in ("requirements.txt", "requirements-dev.txt")]
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
     venv = CACHE / "venvs" / digest

@@ -11,7 +11,7 @@ import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from .conftest import BIN, ROOT, run
+from .conftest import ROOT, assert_lint_clean
 from .test_render import UNRENDERED, project_files
 
 CHOICES = {
@@ -64,10 +64,4 @@ def test_combination(answers: dict[str, str], tmp_path: Path, capfd) -> None:
             tomllib.loads(text)
         elif path.suffix == ".py":
             assert "\n\n\n\n" not in text, f"{path}: more than two blank lines"
-    for command in (
-        [BIN / "black", "--check", "--quiet", "."],
-        [BIN / "isort", "--check-only", "--quiet", "."],
-        [BIN / "ruff", "check", "--quiet", "--no-cache", "."],
-    ):
-        result = run(command, cwd=project)
-        assert result.returncode == 0, f"{command[0].name}:\n{result.stdout}"
+    assert_lint_clean(project)

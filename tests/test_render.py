@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, DEFAULT_SLUG, ROOT, run
+from .conftest import DEFAULT_SLUG, ROOT, assert_lint_clean
 
 UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
 
@@ -44,13 +44,7 @@ def test_page_templates_keep_their_jinja(default_project: Path) -> None:
 
 
 def test_black_isort_ruff_pass(default_project: Path) -> None:
-    for command in (
-        [BIN / "black", "--check", "."],
-        [BIN / "isort", "--check-only", "."],
-        [BIN / "ruff", "check", "--no-cache", "."],
-    ):
-        result = run(command, cwd=default_project)
-        assert result.returncode == 0, f"{command[0].name}:\n{result.stdout}"
+    assert_lint_clean(default_project)
 
 
 def test_toml_and_yaml_parse(default_project: Path) -> None:
@@ -147,3 +141,20 @@ def test_use_cors_adds_flask_cors(bake) -> None:
     assert "flask-cors" in pins(project / "requirements.txt")
     assert (project / "tests" / "test_cors.py").is_file()
     assert "CORS_ORIGINS" in (project / "README.md").read_text()
+
+
+LONGEST_SLUG = "abcdefghij_klmnopqrst_uvwxyz_ab"[:30]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"database": "mysql", "app_style": "api", "use_cors": "true"},
+        {"database": "sqlite", "deploy_target": "systemd-nginx"},
+        {"deploy_target": "kubernetes", "cache": "none"},
+    ],
+)
+def test_the_longest_slug_stays_lint_clean(bake, answers) -> None:
+    project = bake(project_slug=LONGEST_SLUG, **answers)
+    assert_lint_clean(project)

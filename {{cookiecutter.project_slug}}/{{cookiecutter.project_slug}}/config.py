@@ -17,18 +17,25 @@ DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 
 
 {%- if cookiecutter.database == "postgresql" %}
+{%- set dev_url = "postgresql+psycopg://postgres@localhost:5432/" ~ cookiecutter.project_slug %}
 
 #: Database of the development config when ``DATABASE_URL`` is unset.
-DEVELOPMENT_DATABASE_URL = "postgresql+psycopg://postgres@localhost:5432/{{ cookiecutter.project_slug }}"
 {%- elif cookiecutter.database == "mysql" %}
+{%- set dev_url = "mysql+pymysql://root@localhost:3306/" ~ cookiecutter.project_slug ~ "?charset=utf8mb4" %}
 
 #: Database of the development config when ``DATABASE_URL`` is unset (utf8mb4: full Unicode).
-DEVELOPMENT_DATABASE_URL = "mysql+pymysql://root@localhost:3306/{{ cookiecutter.project_slug }}?charset=utf8mb4"
 {%- else %}
+{%- set dev_url = "sqlite:///" ~ cookiecutter.project_slug ~ ".sqlite3" %}
 
 #: Database of the development config when ``DATABASE_URL`` is unset: a file in the app's
 #: instance folder (Flask-SQLAlchemy resolves relative SQLite paths there).
-DEVELOPMENT_DATABASE_URL = "sqlite:///{{ cookiecutter.project_slug }}.sqlite3"
+{%- endif %}
+{%- if (dev_url | length) + 29 > 99 %}
+DEVELOPMENT_DATABASE_URL = (
+    "{{ dev_url }}"
+)
+{%- else %}
+DEVELOPMENT_DATABASE_URL = "{{ dev_url }}"
 {%- endif %}
 
 {%- if cookiecutter.worker == "celery" %}

@@ -1,4 +1,7 @@
-"""Entry point of the Celery worker: ``celery -A {{ cookiecutter.project_slug }}.worker:celery_app worker``."""
+"""Entry point of the Celery worker and beat.
+
+``celery -A {{ cookiecutter.project_slug }}.worker:celery_app worker`` (or ``beat``).
+"""
 
 from . import create_app
 

@@ -37,7 +37,14 @@ def test_generated_suite_passes_on_the_real_database_and_redis(
         # The suite's own default, an in-memory SQLite, is what users of this variant run.
         env["TEST_DATABASE_URL"] = ""
     result = run(
-        [project_venv / "python", "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}"],
+        [
+            project_venv / "python",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+        ],
         cwd=project,
         env=env,
     )

@@ -121,7 +121,9 @@ def prefix_variant(bake) -> Rendered:
 
 
 def kubernetes_validate(version: str, *files: Path | str, cwd: Path):
-    return run([BIN / "kubernetes-validate", "--strict", "--quiet", "-k", version, *files], cwd=cwd)
+    return run(
+        [BIN / "kubernetes-validate", "--strict", "--quiet", "-k", version, *files], cwd=cwd
+    )
 
 
 def kubectl() -> str:
@@ -312,7 +314,9 @@ def test_web_service_autoscaler_budget_and_policy_select_the_web_pods(
     assert selector.items() <= labels.items()
     assert "replicas" not in deployment["spec"], "the HorizontalPodAutoscaler sets replicas"
     assert rendered.get("Service", "web")["spec"]["selector"] == selector
-    assert rendered.get("PodDisruptionBudget", "web")["spec"]["selector"]["matchLabels"] == selector
+    assert (
+        rendered.get("PodDisruptionBudget", "web")["spec"]["selector"]["matchLabels"] == selector
+    )
     assert rendered.get("NetworkPolicy", "web")["spec"]["podSelector"]["matchLabels"] == selector
     hpa = rendered.get("HorizontalPodAutoscaler", "web")["spec"]
     assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment",
@@ -408,9 +412,17 @@ def test_migration_job_runs_db_upgrade_once(rendered: Rendered) -> None:
 
 def container_env(variant: Rendered, postgres_url: str, redis_url: str) -> dict[str, str]:
     """The environment of a container: the ConfigMap, and a Secret with real values."""
-    secret = {"SECRET_KEY": "k8s-test-secret", "DATABASE_URL": postgres_url, "REDIS_URL": redis_url}
+    secret = {
+        "SECRET_KEY": "k8s-test-secret",
+        "DATABASE_URL": postgres_url,
+        "REDIS_URL": redis_url,
+    }
     assert secret.keys() == variant.get("Secret", "secrets")["stringData"].keys()
-    return {**variant.get("ConfigMap", "config")["data"], **secret, "PYTHONPATH": str(variant.path)}
+    return {
+        **variant.get("ConfigMap", "config")["data"],
+        **secret,
+        "PYTHONPATH": str(variant.path),
+    }
 
 
 def test_job_migrates_and_web_answers_the_deployment_probes(

@@ -21,7 +21,9 @@ CHOICES = {
     "worker": ["celery", "none"],
     "deploy_target": ["docker", "kubernetes", "systemd-nginx"],
 }
-COMBINATIONS = [dict(zip(CHOICES, values)) for values in itertools.product(*CHOICES.values())]
+COMBINATIONS = [
+    dict(zip(CHOICES, values, strict=True)) for values in itertools.product(*CHOICES.values())
+]
 
 
 def refused_rule(answers: dict[str, str]) -> str | None:
@@ -35,9 +37,7 @@ def test_there_are_72_combinations() -> None:
     assert len(COMBINATIONS) == 72
 
 
-@pytest.mark.parametrize(
-    "answers", COMBINATIONS, ids=["-".join(c.values()) for c in COMBINATIONS]
-)
+@pytest.mark.parametrize("answers", COMBINATIONS, ids=["-".join(c.values()) for c in COMBINATIONS])
 def test_combination(answers: dict[str, str], tmp_path: Path, capfd) -> None:
     # Vary the other options along the matrix so that they meet every target too.
     index = COMBINATIONS.index(answers)

@@ -58,7 +58,9 @@ def test_toml_and_yaml_parse(default_project: Path) -> None:
 
 def test_dotenv_has_a_fresh_secret_and_is_ignored(default_project: Path, bake) -> None:
     def secret(project: Path) -> str:
-        match = re.search(r"^SECRET_KEY=([0-9a-f]{64})$", (project / ".env").read_text(), re.M)
+        match = re.search(
+            r"^SECRET_KEY=([0-9a-f]{64})$", (project / ".env").read_text(), re.MULTILINE
+        )
         assert match, "SECRET_KEY of 64 hex digits expected in .env"
         return match.group(1)
 
@@ -112,8 +114,8 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         ),
         (
             {"worker": "none"},
-            [f"{DEFAULT_SLUG}/tasks.py", f"{DEFAULT_SLUG}/worker.py", f"{DEFAULT_SLUG}/api/tasks.py",
-             "tests/test_tasks.py", "tests/test_worker.py"],
+            [f"{DEFAULT_SLUG}/tasks.py", f"{DEFAULT_SLUG}/worker.py",
+             f"{DEFAULT_SLUG}/api/tasks.py", "tests/test_tasks.py", "tests/test_worker.py"],
             ["celery", "Celery", "purge"],
         ),
         (

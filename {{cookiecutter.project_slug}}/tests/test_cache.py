@@ -1,9 +1,11 @@
 """The cached todo counts: served from the cache, forgotten on every change."""
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import insert
 
+from {{ cookiecutter.project_slug }}.config import Config, ConfigError
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Todo
 
@@ -25,3 +27,18 @@ def test_counts_come_from_the_cache_until_a_change(api: FlaskClient, app: Flask,
 def test_cache_backend_follows_redis_url(app: Flask) -> None:
     expected = "RedisCache" if app.config["REDIS_URL"] else "SimpleCache"
     assert app.config["CACHE_TYPE"] == expected
+
+
+def test_redis_sentinels_select_the_sentinel_backend(monkeypatch) -> None:
+    monkeypatch.setenv("REDIS_SENTINELS", "sentinel-1:26379, sentinel-2:26380")
+    monkeypatch.setenv("REDIS_SENTINEL_MASTER", "cache-master")
+    config = Config()
+    assert config.CACHE_TYPE == "RedisSentinelCache"
+    assert config.CACHE_REDIS_SENTINELS == [("sentinel-1", 26379), ("sentinel-2", 26380)]
+    assert config.CACHE_REDIS_SENTINEL_MASTER == "cache-master"
+
+
+def test_malformed_sentinels_name_the_variable(monkeypatch) -> None:
+    monkeypatch.setenv("REDIS_SENTINELS", "sentinel-1")
+    with pytest.raises(ConfigError, match="REDIS_SENTINELS must be comma-separated host:port"):
+        Config()

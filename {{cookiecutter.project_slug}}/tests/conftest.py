@@ -10,6 +10,7 @@ equivalents.
 
 {% if cookiecutter.app_style == "full" %}import re
 {% endif %}from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -23,10 +24,9 @@ from {{ cookiecutter.project_slug }}.models import User, create_user
 {% endif %}PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def app() -> Iterator[Flask]:
-    """An app in the testing config, with fresh tables."""
-    app = create_app("testing")
+@contextmanager
+def fresh_tables(app: Flask) -> Iterator[Flask]:
+    """Give ``app`` empty tables{{ " and an empty cache" if cookiecutter.cache == "redis" }} for one test; drop them afterwards."""
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -38,6 +38,13 @@ def app() -> Iterator[Flask]:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app() -> Iterator[Flask]:
+    """An app in the testing config, with fresh tables."""
+    with fresh_tables(create_app("testing")) as app:
+        yield app
 
 
 @pytest.fixture

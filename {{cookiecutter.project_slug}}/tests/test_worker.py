@@ -17,9 +17,11 @@ from celery.exceptions import TimeoutError as CeleryTimeoutError
 from flask import Flask
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import {{ "cache, db" if cookiecutter.cache == "redis" else "db" }}
+from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Todo, User
 from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
+
+from .conftest import fresh_tables
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -57,17 +59,8 @@ def app(database_url: str) -> Iterator[Flask]:
         }
     )
     app.extensions["celery"].control.purge()
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-{%- if cookiecutter.cache == "redis" %}
-        cache.clear()
-{%- endif %}
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_tables(app):
+        yield app
 
 
 @pytest.fixture

@@ -3,11 +3,12 @@
 #   PostgreSQL 127.0.0.1:5432  user postgres, trust auth, database test
 #   MariaDB    127.0.0.1:3306  user root, empty password, database test
 #   Redis      127.0.0.1:6379
+#   RabbitMQ   127.0.0.1:5672  guest/guest (an AMQP broker for the Celery worker test)
 # A service that answers is left alone (only a missing `test` database is created).
 # A stopped one is started from its Debian package; a missing one is installed with
 # apt-get when running as root. Anything still unreachable is reported and the script
 # exits 1: nothing is skipped silently.
-# Set TEST_POSTGRES_URL, TEST_MYSQL_URL or TEST_REDIS_URL to use your own server
+# Set TEST_POSTGRES_URL, TEST_MYSQL_URL, TEST_REDIS_URL or TEST_AMQP_URL to use your own server
 # instead; that service is then not touched.
 set -euo pipefail
 
@@ -15,6 +16,7 @@ HOST=127.0.0.1
 PG_PORT=5432
 MY_PORT=3306
 REDIS_PORT=6379
+AMQP_PORT=5672
 DB="test"
 WAIT_SECONDS=${SERVICES_WAIT_SECONDS:-30}
 
@@ -348,6 +350,40 @@ ensure_redis() {
 
 # --- installing missing servers ---------------------------------------------
 
+rabbitmq_server_installed() { have rabbitmq-server; }
+amqp_ready() { tcp_open "$AMQP_PORT"; }
+
+ensure_rabbitmq() {
+    local s=rabbitmq tried="probed $HOST:$AMQP_PORT"
+    local fix_url="or set TEST_AMQP_URL=amqp://USER:PASSWORD@HOST:PORT// to use your own broker"
+    if [ -n "${TEST_AMQP_URL:-}" ]; then
+        say "external" "$s: TEST_AMQP_URL is set; not managing it"
+        return 0
+    fi
+    if amqp_ready; then
+        ok "$s on $HOST:$AMQP_PORT (AMQP port open)"
+        return 0
+    fi
+    if ! rabbitmq_server_installed; then
+        fail "$s" "not installed and nothing listens on $HOST:$AMQP_PORT" \
+            "$(install_tried rabbitmq-server)" "as root run: apt-get install rabbitmq-server, $fix_url"
+        return 1
+    fi
+    if ! is_root; then
+        fail "$s" "installed but not running" "$tried" "as root run: rabbitmq-server -detached, $fix_url"
+        return 1
+    fi
+    note "$s: not running; rabbitmq-server -detached"
+    rabbitmq-server -detached >/dev/null 2>&1 || true
+    # The broker takes several seconds to boot; give it twice the usual wait.
+    if ! WAIT_SECONDS=$((WAIT_SECONDS * 2)) wait_until "$s on $HOST:$AMQP_PORT" amqp_ready; then
+        fail "$s" "did not open $HOST:$AMQP_PORT" "started it with: rabbitmq-server -detached" \
+            "see /var/log/rabbitmq/, $fix_url"
+        return 1
+    fi
+    ok "$s on $HOST:$AMQP_PORT (started)"
+}
+
 INSTALL_RESULT=""
 install_tried() {
     # What was tried about installing package $1, for a failure message.
@@ -371,6 +407,9 @@ install_missing() {
     fi
     if [ -z "${TEST_REDIS_URL:-}" ] && ! tcp_open "$REDIS_PORT" && ! redis_server_installed; then
         pkgs+=(redis-server)
+    fi
+    if [ -z "${TEST_AMQP_URL:-}" ] && ! tcp_open "$AMQP_PORT" && ! rabbitmq_server_installed; then
+        pkgs+=(rabbitmq-server)
     fi
     [ ${#pkgs[@]} -gt 0 ] || return 0
     if ! is_root || ! have apt-get; then
@@ -399,6 +438,7 @@ install_missing
 ensure_postgres || true
 ensure_mysql || true
 ensure_redis || true
+ensure_rabbitmq || true
 
 if [ ${#FAILED[@]} -gt 0 ]; then
     printf '\nservices.sh: not reachable: %s. The test suite needs them; see the messages above.\n' \

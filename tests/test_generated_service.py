@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATABASES, DEFAULT_SLUG, run
+from .conftest import DATABASES, DEFAULT_SLUG, run, service_url
 
 
 @pytest.mark.parametrize("app_style", ["full", "api"])
@@ -134,3 +134,21 @@ def test_gunicorn_serves_health_and_ready_in_production(
         server.terminate()
         output, _ = server.communicate(timeout=30)
     assert '"GET /ready HTTP/1.1" 200' in output, output
+
+
+def test_real_worker_takes_tasks_from_rabbitmq(
+    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """CELERY_BROKER_URL also takes an AMQP URL: the generated worker test, run with
+    RabbitMQ as the broker (results stay on Redis)."""
+    report = tmp_path / "report.xml"
+    result = run(
+        [project_venv / "python", "-m", "pytest", "-p", "no:cacheprovider",
+         f"--junitxml={report}", "tests/test_worker.py"],
+        cwd=default_project,
+        env={"TEST_DATABASE_URL": postgres_url, "REDIS_URL": redis_url,
+             "CELERY_BROKER_URL": service_url("TEST_AMQP_URL")},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-5000:]
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert (suite.get("tests"), suite.get("skipped"), suite.get("failures")) == ("1", "0", "0")

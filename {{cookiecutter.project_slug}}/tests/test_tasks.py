@@ -60,6 +60,14 @@ def test_periodic_purge_deletes_old_completed_todos(app: Flask) -> None:
     assert titles(app) == {"done today", "open long ago"}
 
 
+def test_broker_may_be_amqp_with_results_on_redis(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
+    monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest:guest@localhost:5672//")
+    celery = Config().CELERY
+    assert celery["broker_url"] == "amqp://guest:guest@localhost:5672//"
+    assert celery["result_backend"] == "redis://localhost:6379/0"
+
+
 def test_beat_runs_the_periodic_purge_daily(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
     schedule = Config().CELERY["beat_schedule"]["purge-old-completed-todos"]

@@ -1,6 +1,7 @@
 """A real Celery worker process runs a task sent through Redis.
 
-Needs ``REDIS_URL`` (broker and result backend). The worker and the test share the
+Needs ``REDIS_URL`` (the result backend, and the broker unless ``CELERY_BROKER_URL``
+names another, such as RabbitMQ's ``amqp://``). The worker and the test share the
 database: ``TEST_DATABASE_URL`` when set, else a SQLite file (an in-memory database is
 invisible to another process). The task goes to a queue of the tests' own, so a worker
 of the service that listens on the same Redis does not take it.
@@ -24,6 +25,7 @@ from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
 from .conftest import fresh_tables
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WORKER_APP = "{{ cookiecutter.project_slug }}.worker:celery_app"
 QUEUE = "{{ cookiecutter.project_slug }}-test"
@@ -52,7 +54,7 @@ def app(database_url: str) -> Iterator[Flask]:
         {
             "SQLALCHEMY_DATABASE_URI": database_url,
             "CELERY": {
-                "broker_url": REDIS_URL,
+                "broker_url": BROKER_URL,
                 "result_backend": REDIS_URL,
                 "task_default_queue": QUEUE,
             },
@@ -75,7 +77,7 @@ def worker(database_url: str, tmp_path: Path) -> Iterator[Path]:
         "SECRET_KEY": "worker-test",
         "DATABASE_URL": database_url,
         "REDIS_URL": REDIS_URL,
-        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
     }
     celery = [sys.executable, "-m", "celery", "-A", WORKER_APP]

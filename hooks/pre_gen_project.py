@@ -12,7 +12,8 @@ import sys
 #: a package of the same name would shadow them.
 RESERVED_NAMES = {
     "alembic", "amqp", "billiard", "blinker", "celery", "click", "dotenv", "flask",
-    "flask_caching", "flask_httpauth", "flask_login", "flask_migrate", "flask_sqlalchemy",
+    "flask_caching", "flask_cors", "flask_httpauth", "flask_login", "flask_migrate",
+    "flask_sqlalchemy", "cachelib",
     "flask_wtf", "gunicorn", "itsdangerous", "jinja2", "kombu", "mako", "markupsafe",
     "marshmallow", "migrations", "psycopg", "pymysql", "pytest", "redis", "sqlalchemy",
     "tests", "vine", "werkzeug", "wtforms",

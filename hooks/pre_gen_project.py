@@ -19,16 +19,6 @@ RESERVED_NAMES = {
     "tests", "vine", "werkzeug", "wtforms",
 }  # fmt: skip
 
-#: Options whose code paths are not built yet: variable -> the values that work today.
-SUPPORTED = {
-    "app_style": ["full", "api"],
-    "database": ["postgresql", "mysql", "sqlite"],
-    "cache": ["redis", "none"],
-    "worker": ["celery", "none"],
-    "deploy_target": ["docker", "kubernetes", "systemd-nginx"],
-    "ci": ["github", "gitlab", "none"],
-}
-
 #: The answers, each rendered as a JSON string literal (valid Python) so that no
 #: quote or backslash in them can break this file.
 ANSWERS = {
@@ -38,12 +28,8 @@ ANSWERS = {
     "author_name": {{ cookiecutter.author_name | jsonify }},
     "author_email": {{ cookiecutter.author_email | jsonify }},
     "version": {{ cookiecutter.version | jsonify }},
-    "app_style": {{ cookiecutter.app_style | jsonify }},
     "database": {{ cookiecutter.database | jsonify }},
-    "cache": {{ cookiecutter.cache | jsonify }},
-    "worker": {{ cookiecutter.worker | jsonify }},
     "deploy_target": {{ cookiecutter.deploy_target | jsonify }},
-    "ci": {{ cookiecutter.ci | jsonify }},
     "domain_name": {{ cookiecutter.domain_name | jsonify }},
     "url_prefix": {{ cookiecutter.url_prefix | jsonify }},
     "http_port": {{ cookiecutter.http_port | jsonify }},
@@ -137,12 +123,6 @@ def errors() -> list[str]:
         why = check(ANSWERS[name])
         if why:
             found.append(f"{name}={ANSWERS[name]!r} {why} (for example {name}={example}).")
-    for name, values in SUPPORTED.items():
-        if ANSWERS[name] not in values:
-            found.append(
-                f"{name}={ANSWERS[name]!r} is not supported yet; "
-                f"choose one of: {', '.join(values)}."
-            )
     if ANSWERS["database"] == "sqlite" and ANSWERS["deploy_target"] == "kubernetes":
         found.append(
             "database='sqlite' cannot be combined with deploy_target='kubernetes': SQLite is "

@@ -63,6 +63,13 @@ def test_bad_answers_are_refused(
     assert rule in err
 
 
+def test_an_unknown_choice_is_refused_by_cookiecutter(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="oracle provided for choice variable database"):
+        cookiecutter(str(ROOT), no_input=True, extra_context={"database": "oracle"},
+                     output_dir=str(tmp_path))  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_slug_is_derived_from_the_name(bake) -> None:
     project = bake(project_name="Café Order-Tracker 2")
     assert project.name == "cafe_order_tracker_2"

@@ -2,6 +2,7 @@
 the real server and Redis with nothing skipped, and the migrations apply with no drift;
 gunicorn serves the default variant in production config."""
 
+import contextlib
 import json
 import os
 import socket
@@ -10,6 +11,7 @@ import time
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -98,42 +100,55 @@ def get(url: str) -> tuple[int, dict]:
         return error.code, json.load(error)
 
 
-def test_gunicorn_serves_health_and_ready_in_production(
-    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str
-) -> None:
-    env = production_env(postgres_url, redis_url)
-    assert flask_db(project_venv, default_project, env, "upgrade").returncode == 0
+@contextlib.contextmanager
+def gunicorn(
+    venv: Path, project: Path, env: dict[str, str], log: Path, prefix: str = ""
+) -> Iterator[str]:
+    """Serve ``project`` with its gunicorn.conf.py, one worker, on a free loopback port.
+
+    Yields the base URL once ``{prefix}/health`` answers; gunicorn's output goes to
+    ``log``. Stops gunicorn afterwards.
+    """
     port = free_port()
-    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
-    env["WEB_CONCURRENCY"] = "1"
-    server = subprocess.Popen(
-        [project_venv / "gunicorn", "-c", "gunicorn.conf.py", f"{DEFAULT_SLUG}.wsgi:app"],
-        cwd=default_project,
-        env={**os.environ, **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [venv / "gunicorn", "-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
     try:
-        base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
             try:
-                status, body = get(f"{base}/health")
+                get(f"{base}{prefix}/health")
                 break
             except OSError:
-                assert server.poll() is None, server.stdout.read()
+                assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
                 time.sleep(0.2)
-        assert (status, body) == (200, {"status": "ok"})
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_gunicorn_serves_health_and_ready_in_production(
+    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    env = production_env(postgres_url, redis_url)
+    assert flask_db(project_venv, default_project, env, "upgrade").returncode == 0
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(project_venv, default_project, env, log) as base:
+        assert get(f"{base}/health") == (200, {"status": "ok"})
         assert get(f"{base}/ready") == (
             200,
             {"status": "ok", "checks": {"database": "ok", "redis": "ok"}},
         )
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert '"GET /ready HTTP/1.1" 200' in output, output
+    assert '"GET /ready HTTP/1.1" 200' in log.read_text(), log.read_text()
 
 
 def test_real_worker_takes_tasks_from_rabbitmq(

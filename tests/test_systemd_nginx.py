@@ -421,9 +421,17 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
                     assert time.monotonic() < deadline, "nginx did not listen within 20 s"
                     time.sleep(0.1)
 
+            # systemd creates the socket before anything may connect to it; here the
+            # stand-in for systemd is a process of its own, so wait for its socket too.
+            while not sock.exists():
+                assert gunicorn.poll() is None, "systemd-socket-activate exited"
+                assert time.monotonic() < deadline, f"{sock} was not created within 20 s"
+                time.sleep(0.1)
+
             # The first request starts gunicorn (socket activation) and waits for it.
             status, headers, body = request(port, "GET", f"{url_prefix}/health")
-            assert (status, json.loads(body)) == (200, {"status": "ok"})
+            assert status == 200, (status, body, (short_dir / "error.log").read_text())
+            assert json.loads(body) == {"status": "ok"}
             assert headers["X-Content-Type-Options"] == "nosniff"
             assert headers["X-Frame-Options"] == "DENY"
             assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"

@@ -2,57 +2,17 @@
 with ``SCRIPT_NAME=/todo`` (as its Dockerfile sets it) lives under the sub-path: probes,
 pages, links and static files; a path outside it gets the app's JSON 404, not a 500."""
 
-import contextlib
 import json
-import os
 import re
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-from .conftest import DEFAULT_SLUG
-from .test_generated_service import flask_db, free_port, get, production_env
+from .test_generated_service import flask_db, get, gunicorn, production_env
 
 PREFIX = "/todo"
 #: Values of the link attributes of an HTML page.
 LINK_RE = re.compile(r'\b(?:href|src|action)="([^"]*)"')
-
-
-@contextlib.contextmanager
-def gunicorn(venv: Path, project: Path, env: dict[str, str], log: Path) -> Iterator[str]:
-    """Serve ``project`` with its gunicorn.conf.py, one worker, on a free loopback port.
-
-    Yields the base URL once ``{PREFIX}/health`` answers; gunicorn's output goes to
-    ``log``. Stops gunicorn afterwards.
-    """
-    port = free_port()
-    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [venv / "gunicorn", "-c", "gunicorn.conf.py", f"{DEFAULT_SLUG}.wsgi:app"],
-            cwd=project,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(f"{base}{PREFIX}/health")
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def fetch(url: str, accept: str) -> tuple[int, str, str]:
@@ -75,7 +35,7 @@ def test_gunicorn_serves_the_service_under_script_name(
     assert upgrade.returncode == 0, upgrade.stdout
     log = tmp_path / "gunicorn.log"
 
-    with gunicorn(project_venv, project, {**env, "SCRIPT_NAME": PREFIX}, log) as base:
+    with gunicorn(project_venv, project, {**env, "SCRIPT_NAME": PREFIX}, log, PREFIX) as base:
         assert get(f"{base}{PREFIX}/health") == (200, {"status": "ok"})
         assert get(f"{base}{PREFIX}/ready") == (
             200,

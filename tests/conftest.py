@@ -49,6 +49,17 @@ def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, ti
     )
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by a test: SIGTERM, then SIGKILL after 30 s; reap it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def assert_lint_clean(project: Path) -> None:
     """Run black, isort and ruff (the generated project's own settings) on ``project``."""
     for command in (

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import DATABASES, DEFAULT_SLUG, run, service_url
+from .conftest import DATABASES, DEFAULT_SLUG, run, service_url, stop
 
 
 @pytest.mark.parametrize("app_style", ["full", "api"])
@@ -102,10 +102,17 @@ def get(url: str) -> tuple[int, dict]:
 
 @contextlib.contextmanager
 def gunicorn(
-    venv: Path, project: Path, env: dict[str, str], log: Path, prefix: str = ""
+    venv: Path,
+    project: Path,
+    env: dict[str, str],
+    log: Path,
+    prefix: str = "",
+    args: list[str] | None = None,
 ) -> Iterator[str]:
-    """Serve ``project`` with its gunicorn.conf.py, one worker, on a free loopback port.
+    """Serve ``project`` with gunicorn, one worker, on a free loopback port.
 
+    ``args`` are gunicorn's arguments, by default the documented
+    ``-c gunicorn.conf.py <package>.wsgi:app``.
     Yields the base URL once ``{prefix}/health`` answers; gunicorn's output goes to
     ``log``. Stops gunicorn afterwards.
     """
@@ -113,7 +120,7 @@ def gunicorn(
     env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
     with log.open("w") as output:
         server = subprocess.Popen(
-            [venv / "gunicorn", "-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"],
+            [venv / "gunicorn", *(args or ["-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"])],
             cwd=project,
             env=env,
             stdout=output,
@@ -132,8 +139,7 @@ def gunicorn(
                 time.sleep(0.2)
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
 
 def test_gunicorn_serves_health_and_ready_in_production(

@@ -26,8 +26,8 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 from filelock import FileLock
 
-from .conftest import BIN, CACHE, DEFAULT_SLUG, ROOT, run
-from .test_generated_service import free_port, get
+from .conftest import BIN, CACHE, DEFAULT_SLUG, ROOT, run, stop
+from .test_generated_service import get, gunicorn
 
 SLUG = DEFAULT_SLUG
 #: The Kubernetes name of the default project: its namespace and the prefix of its objects.
@@ -426,8 +426,9 @@ def container_env(variant: Rendered, postgres_url: str, redis_url: str) -> dict[
 
 
 def test_job_migrates_and_web_answers_the_deployment_probes(
-    prefix_variant: Rendered, project_venv: Path, postgres_url: str, redis_url: str
-) -> None:
+    prefix_variant: Rendered, project_venv: Path, postgres_url: str, redis_url: str,
+    tmp_path: Path,
+) -> None:  # fmt: skip
     project = prefix_variant.path
     env = container_env(prefix_variant, postgres_url, redis_url)
     flask, *args = prefix_variant.container("migrate")["command"]
@@ -436,32 +437,16 @@ def test_job_migrates_and_web_answers_the_deployment_probes(
 
     # The web container runs the image's CMD, here on a free loopback port.
     (cmd,) = re.findall(r"^CMD (\[.*\])$", (project / "Dockerfile").read_text(), re.MULTILINE)
-    gunicorn, *args = json.loads(cmd)
-    port = free_port()
-    env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [project_venv / gunicorn, *args], cwd=project, env={**os.environ, **env},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    program, *args = json.loads(cmd)
+    assert program == "gunicorn"
     web = prefix_variant.container("web")
-    try:
-        deadline = time.monotonic() + 30
-        url = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                get(url + web["startupProbe"]["httpGet"]["path"])
-                break
-            except OSError:
-                assert server.poll() is None, server.stdout.read()
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.2)
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(project_venv, project, env, log, "/todo", args) as url:
+        assert get(url + web["startupProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         assert get(url + web["livenessProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         status, body = get(url + web["readinessProbe"]["httpGet"]["path"])
         assert (status, body["status"]) == (200, "ok"), body
-    finally:
-        server.terminate()
-        output, _ = server.communicate(timeout=30)
-    assert '"GET /todo/ready HTTP/1.1" 200' in output, output
+    assert '"GET /todo/ready HTTP/1.1" 200' in log.read_text(), log.read_text()
 
 
 def test_worker_answers_its_probe(
@@ -495,9 +480,4 @@ def test_worker_answers_its_probe(
             assert f"{node}: OK" in result.stdout, result.stdout
             assert "pong" in result.stdout
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

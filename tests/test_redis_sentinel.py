@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import redis
 
-from .conftest import DEFAULT_SLUG, run, service_url
+from .conftest import DEFAULT_SLUG, run, service_url, stop
 from .test_generated_service import free_port
 
 
@@ -63,5 +63,4 @@ def test_cache_goes_through_a_real_sentinel(
         assert direct.exists(stored) == 1
         direct.delete(stored)
     finally:
-        sentinel.terminate()
-        sentinel.wait(timeout=10)
+        stop(sentinel)

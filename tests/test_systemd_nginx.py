@@ -14,7 +14,6 @@ import os
 import pwd
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BIN, DEFAULT_SLUG, run
+from .conftest import BIN, DEFAULT_SLUG, run, stop
 from .test_generated_service import flask_db, free_port, production_env
 
 SLUG = DEFAULT_SLUG
@@ -340,16 +339,6 @@ def request(port: int, method: str, path: str, host: str = DOMAIN, length: int |
         return response.status, response.headers, response.read()
     finally:
         connection.close()
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.mark.parametrize("url_prefix", ["", "/todo"], ids=["root", "prefix"])

@@ -93,6 +93,15 @@ class Todo(db.Model):
         self.attachment = None
 
 
+def own_todo(todo_id: int, user_id: int) -> Todo:
+    """Return the todo ``todo_id`` of the user ``user_id``.
+
+    :raises werkzeug.exceptions.NotFound: when it does not exist or belongs to another
+        user (404 rather than 403, so ids of other users' todos are not revealed).
+    """
+    return db.first_or_404(select(Todo).where(Todo.id == todo_id, Todo.user_id == user_id))
+
+
 class UsernameTakenError(ValueError):
     """Raised by :func:`create_user` when the username belongs to another account."""
 

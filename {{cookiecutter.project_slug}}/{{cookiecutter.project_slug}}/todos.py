@@ -3,7 +3,7 @@
 Every POST carries a CSRF token, checked by Flask-WTF's ``CSRFProtect`` before the view runs.
 """
 
-from flask import Blueprint, abort, {{ "current_app, " if cookiecutter.worker == "celery" }}flash, redirect, render_template, url_for
+from flask import Blueprint, {{ "current_app, " if cookiecutter.worker == "celery" }}flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from .attachments import attachment_response, store_upload
 from .extensions import db
 from .forms import TodoForm
-from .models import Todo, todo_counts
+from .models import Todo, own_todo, todo_counts
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import purge_completed_todos
 {%- endif %}
@@ -23,18 +23,6 @@ bp = Blueprint("todos", __name__, url_prefix="/todos")
 @login_required
 def require_login() -> None:
     """Every todo page needs a logged-in user (Flask-Login redirects to the login page)."""
-
-
-def own_todo(todo_id: int) -> Todo:
-    """Return the current user's todo ``todo_id``.
-
-    :raises werkzeug.exceptions.NotFound: when it does not exist or belongs to another
-        user (404 rather than 403, so ids of other users' todos are not revealed).
-    """
-    todo = db.session.get(Todo, todo_id)
-    if todo is None or todo.user_id != current_user.id:
-        abort(404)
-    return todo
 
 
 def save_form(form: TodoForm, todo: Todo) -> None:
@@ -66,7 +54,7 @@ def index() -> Response | str:
 @bp.route("/<int:todo_id>/edit", methods=["GET", "POST"])
 def edit(todo_id: int) -> Response | str:
     """Edit a todo's title, state and attachment."""
-    todo = own_todo(todo_id)
+    todo = own_todo(todo_id, current_user.id)
     form = TodoForm(obj=todo)
     if form.validate_on_submit():
         save_form(form, todo)
@@ -78,7 +66,7 @@ def edit(todo_id: int) -> Response | str:
 @bp.post("/<int:todo_id>/toggle")
 def toggle(todo_id: int) -> Response:
     """Flip a todo between open and done."""
-    todo = own_todo(todo_id)
+    todo = own_todo(todo_id, current_user.id)
     todo.done = not todo.done
     db.session.commit()
     return redirect(url_for("todos.index"))
@@ -87,7 +75,7 @@ def toggle(todo_id: int) -> Response:
 @bp.post("/<int:todo_id>/delete")
 def delete(todo_id: int) -> Response:
     """Delete a todo and its attachment."""
-    todo = own_todo(todo_id)
+    todo = own_todo(todo_id, current_user.id)
     db.session.delete(todo)
     db.session.commit()
     flash("Todo deleted.", "success")
@@ -97,7 +85,7 @@ def delete(todo_id: int) -> Response:
 @bp.get("/<int:todo_id>/attachment")
 def attachment(todo_id: int) -> Response:
     """Download a todo's attachment."""
-    return attachment_response(own_todo(todo_id))
+    return attachment_response(own_todo(todo_id, current_user.id))
 
 {%- if cookiecutter.worker == "celery" %}
 

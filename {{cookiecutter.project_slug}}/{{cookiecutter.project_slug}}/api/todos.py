@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..attachments import attachment_response, store_upload
 from ..extensions import db
-from ..models import Todo, todo_counts
+from ..models import Todo, own_todo, todo_counts
 from ..schemas import PageSchema, TodoSchema
 {%- if cookiecutter.worker == "celery" %}
 from ..tasks import purge_completed_todos
@@ -20,17 +20,6 @@ page_schema = PageSchema()
 def current_user_id() -> int:
     """The id of the user the bearer token names."""
     return token_auth.current_user().id
-
-
-def own_todo(todo_id: int) -> Todo:
-    """Return the caller's todo ``todo_id``.
-
-    :raises werkzeug.exceptions.NotFound: when it does not exist or is another user's.
-    """
-    todo = db.session.get(Todo, todo_id)
-    if todo is None or todo.user_id != current_user_id():
-        abort(404)
-    return todo
 
 
 @bp.get("/todos")
@@ -67,14 +56,14 @@ def create_todo() -> tuple[Response, int, dict[str, str]]:
 @token_auth.login_required
 def get_todo(todo_id: int) -> Response:
     """One todo."""
-    return jsonify(todo_schema.dump(own_todo(todo_id)))
+    return jsonify(todo_schema.dump(own_todo(todo_id, current_user_id())))
 
 
 @bp.route("/todos/<int:todo_id>", methods=["PUT", "PATCH"])
 @token_auth.login_required
 def update_todo(todo_id: int) -> Response:
     """Replace (PUT) or partly update (PATCH) a todo's title and state."""
-    todo = own_todo(todo_id)
+    todo = own_todo(todo_id, current_user_id())
     data = todo_schema.load(request.get_json(), partial=request.method == "PATCH")
     for name, value in data.items():
         setattr(todo, name, value)
@@ -86,7 +75,7 @@ def update_todo(todo_id: int) -> Response:
 @token_auth.login_required
 def delete_todo(todo_id: int) -> tuple[str, int]:
     """Delete a todo and its attachment: 204."""
-    db.session.delete(own_todo(todo_id))
+    db.session.delete(own_todo(todo_id, current_user_id()))
     db.session.commit()
     return "", 204
 
@@ -98,7 +87,7 @@ def put_attachment(todo_id: int) -> Response:
 
     Bodies over ``MAX_CONTENT_LENGTH`` get 413; a request without ``file`` gets 400.
     """
-    todo = own_todo(todo_id)
+    todo = own_todo(todo_id, current_user_id())
     upload = request.files.get("file")
     if upload is None:
         abort(400, "Send the file as the multipart form field 'file'.")
@@ -111,14 +100,14 @@ def put_attachment(todo_id: int) -> Response:
 @token_auth.login_required
 def get_attachment(todo_id: int) -> Response:
     """Download a todo's attachment; 404 when it has none."""
-    return attachment_response(own_todo(todo_id))
+    return attachment_response(own_todo(todo_id, current_user_id()))
 
 
 @bp.delete("/todos/<int:todo_id>/attachment")
 @token_auth.login_required
 def delete_attachment(todo_id: int) -> tuple[str, int]:
     """Remove a todo's attachment: 204."""
-    own_todo(todo_id).clear_attachment()
+    own_todo(todo_id, current_user_id()).clear_attachment()
     db.session.commit()
     return "", 204
 

@@ -1,5 +1,5 @@
 """Fixtures of the template tests: rendering, a virtualenv for generated projects, and
-fresh databases on the real servers.
+fresh databases on the real servers (shared helpers are in ``helpers.py``).
 
 The servers come from ``TEST_POSTGRES_URL``, ``TEST_MYSQL_URL`` and ``TEST_REDIS_URL``,
 which ``scripts/test.sh`` sets after making sure the servers answer. A test that needs
@@ -7,7 +7,6 @@ a server fails, never skips, when its variable is missing.
 """
 
 import hashlib
-import os
 import subprocess
 import sys
 import uuid
@@ -20,55 +19,7 @@ import pymysql
 import pytest
 from filelock import FileLock
 
-ROOT = Path(__file__).resolve().parent.parent
-CACHE = ROOT / ".cache"
-BIN = Path(sys.executable).parent
-DEFAULT_SLUG = "flask_service"
-DATABASES = ("postgresql", "mysql", "sqlite")
-
-
-def service_url(name: str) -> str:
-    """The URL in the environment variable ``name``; fails the test when it is unset."""
-    url = os.environ.get(name)
-    if not url:
-        pytest.fail(f"{name} is not set: run the template tests with `bash scripts/test.sh`")
-    return url
-
-
-def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600):
-    """Run a command, returning the completed process (stdout and stderr merged)."""
-    return subprocess.run(
-        [str(arg) for arg in args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    """Stop a server started by a test: SIGTERM, then SIGKILL after 30 s; reap it."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def assert_lint_clean(project: Path) -> None:
-    """Run black, isort and ruff (the generated project's own settings) on ``project``."""
-    for command in (
-        [BIN / "black", "--check", "--quiet", "."],
-        [BIN / "isort", "--check-only", "--quiet", "."],
-        [BIN / "ruff", "check", "--quiet", "--no-cache", "."],
-    ):
-        result = run(command, cwd=project)
-        assert result.returncode == 0, f"{command[0].name}:\n{result.stdout}"
+from .helpers import CACHE, DATABASES, ROOT, run, service_url
 
 
 @pytest.fixture(scope="session")

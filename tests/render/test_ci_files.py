@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import BIN, run
+from ..helpers import BIN, run
 
 
 @pytest.mark.parametrize("database", ["postgresql", "mysql", "sqlite"])

@@ -8,13 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import DEFAULT_SLUG, ROOT, assert_lint_clean
-
-UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
-
-
-def project_files(project: Path) -> list[Path]:
-    return [path for path in project.rglob("*") if path.is_file()]
+from ..helpers import DEFAULT_SLUG, ROOT, UNRENDERED, assert_lint_clean, project_files
 
 
 def test_default_renders_the_package(default_project: Path) -> None:

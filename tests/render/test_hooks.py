@@ -6,7 +6,7 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from .conftest import ROOT
+from ..helpers import ROOT
 
 BAD_SLUGS = [
     ("1service", "must be lowercase letters, digits and _"),

@@ -1,16 +1,13 @@
 """The Docker and GitHub Actions artifacts, checked with the tools that consume them."""
 
 import re
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 
-TEMPLATE_DIR = Path(__file__).resolve().parents[1]
-TOOLS_DIR = Path(sys.executable).parent
+from ..helpers import BIN, DATABASES, run
 
 DOCKER_GITHUB_VARIANT = {
     "database": "postgresql",
@@ -21,28 +18,20 @@ DOCKER_GITHUB_VARIANT = {
 }
 
 
-DATABASES = ["postgresql", "mysql", "sqlite"]
+@pytest.fixture(scope="module")
+def docker(bake):
+    """``docker(**answers)``: the docker target with GitHub CI, rendered with ``answers``."""
 
+    def _render(**answers: str) -> Path:
+        return bake(**{**DOCKER_GITHUB_VARIANT, **answers})
 
-def bake(cookies, **context: str) -> Path:
-    result = cookies.bake(
-        extra_context={**DOCKER_GITHUB_VARIANT, **context}, template=str(TEMPLATE_DIR)
-    )
-    assert result.exit_code == 0, result.exception
-    return result.project_path
+    return _render
 
 
 def run_tool(name: str, *args: str, cwd: Path) -> None:
-    proc = subprocess.run(
-        [str(TOOLS_DIR / name), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    command = " ".join([name, *args])
-    assert proc.returncode == 0, f"{command} failed:\n{proc.stdout}{proc.stderr}"
+    """Run the template's tool ``name`` (from .venv) in ``cwd``; assert it exits 0."""
+    result = run([BIN / name, *args], cwd=cwd, timeout=120)
+    assert result.returncode == 0, f"{' '.join([name, *args])} failed:\n{result.stdout}"
 
 
 def dockerfile_instructions(path: Path) -> list[str]:
@@ -54,14 +43,14 @@ def dockerfile_instructions(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("database", DATABASES)
 @pytest.mark.parametrize("url_prefix", ["", "/todo"])
-def test_dockerfile_passes_hadolint(cookies, url_prefix, database):
-    project = bake(cookies, url_prefix=url_prefix, database=database)
+def test_dockerfile_passes_hadolint(docker, url_prefix, database):
+    project = docker(url_prefix=url_prefix, database=database)
 
     run_tool("hadolint", "--failure-threshold", "warning", "Dockerfile", cwd=project)
 
 
-def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(cookies):
-    project = bake(cookies)
+def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(docker):
+    project = docker()
     kept = {
         line[1:].rstrip("/")
         for line in (project / ".dockerignore").read_text().splitlines()
@@ -89,8 +78,8 @@ def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(cookies):
 
 
 @pytest.mark.parametrize("database", DATABASES)
-def test_compose_file_matches_compose_spec(cookies, database):
-    project = bake(cookies, database=database)
+def test_compose_file_matches_compose_spec(docker, database):
+    project = docker(database=database)
 
     run_tool(
         "check-jsonschema",
@@ -102,8 +91,8 @@ def test_compose_file_matches_compose_spec(cookies, database):
 
 
 @pytest.mark.parametrize("database", DATABASES)
-def test_github_workflow_matches_workflow_schema(cookies, database):
-    project = bake(cookies, database=database)
+def test_github_workflow_matches_workflow_schema(docker, database):
+    project = docker(database=database)
 
     run_tool(
         "check-jsonschema",
@@ -114,8 +103,8 @@ def test_github_workflow_matches_workflow_schema(cookies, database):
     )
 
 
-def test_github_workflow_keeps_github_expressions_unrendered(cookies):
-    project = bake(cookies)
+def test_github_workflow_keeps_github_expressions_unrendered(docker):
+    project = docker()
     workflow = (project / ".github" / "workflows" / "ci.yml").read_text()
 
     assert "${{ github." in workflow
@@ -124,8 +113,8 @@ def test_github_workflow_keeps_github_expressions_unrendered(cookies):
 
 
 @pytest.mark.parametrize("url_prefix", ["", "/todo"])
-def test_healthchecks_probe_health_under_url_prefix(cookies, url_prefix):
-    project = bake(cookies, url_prefix=url_prefix, http_port="8080")
+def test_healthchecks_probe_health_under_url_prefix(docker, url_prefix):
+    project = docker(url_prefix=url_prefix, http_port="8080")
     expected_url = f"http://127.0.0.1:8080{url_prefix}/health"
 
     instructions = dockerfile_instructions(project / "Dockerfile")
@@ -148,8 +137,8 @@ def test_healthchecks_probe_health_under_url_prefix(cookies, url_prefix):
         ("sqlite", None, "sqlite:////data/"),
     ],
 )
-def test_compose_runs_the_chosen_database(cookies, database, db_image, url_scheme):
-    project = bake(cookies, database=database)
+def test_compose_runs_the_chosen_database(docker, database, db_image, url_scheme):
+    project = docker(database=database)
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     services = compose["services"]
     assert services["web"]["environment"]["DATABASE_URL"].startswith(url_scheme)

@@ -23,8 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import BIN, DEFAULT_SLUG, run, stop
-from .test_generated_service import flask_db, free_port, production_env
+from ..helpers import BIN, DEFAULT_SLUG, flask_db, free_port, production_env, run, stop
 
 SLUG = DEFAULT_SLUG
 DOMAIN = "todo.example.org"

@@ -26,8 +26,7 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 from filelock import FileLock
 
-from .conftest import BIN, CACHE, DEFAULT_SLUG, ROOT, run, stop
-from .test_generated_service import get, gunicorn
+from ..helpers import BIN, CACHE, DEFAULT_SLUG, ROOT, get, gunicorn, run, stop
 
 SLUG = DEFAULT_SLUG
 #: The Kubernetes name of the default project: its namespace and the prefix of its objects.

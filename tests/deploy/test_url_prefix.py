@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from .test_generated_service import flask_db, get, gunicorn, production_env
+from ..helpers import flask_db, get, gunicorn, production_env
 
 PREFIX = "/todo"
 #: Values of the link attributes of an HTML page.

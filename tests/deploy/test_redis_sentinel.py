@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 import redis
 
-from .conftest import DEFAULT_SLUG, run, service_url, stop
-from .test_generated_service import free_port
+from ..helpers import DEFAULT_SLUG, free_port, run, service_url, stop
 
 
 def test_cache_goes_through_a_real_sentinel(

@@ -2,21 +2,12 @@
 the real server and Redis with nothing skipped, and the migrations apply with no drift;
 gunicorn serves the default variant in production config."""
 
-import contextlib
-import json
-import os
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import DATABASES, DEFAULT_SLUG, run, service_url, stop
+from ..helpers import DATABASES, flask_db, get, gunicorn, production_env, run, service_url
 
 
 @pytest.mark.parametrize("app_style", ["full", "api"])
@@ -57,19 +48,6 @@ def test_generated_suite_passes_on_the_real_database_and_redis(
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
 
 
-def production_env(postgres_url: str, redis_url: str) -> dict[str, str]:
-    return {
-        "FLASK_CONFIG": "production",
-        "SECRET_KEY": "template-test-secret",
-        "DATABASE_URL": postgres_url,
-        "REDIS_URL": redis_url,
-    }
-
-
-def flask_db(venv: Path, project: Path, env: dict[str, str], *args: str):
-    return run([venv / "flask", "--app", DEFAULT_SLUG, "db", *args], cwd=project, env=env)
-
-
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 def test_migrations_apply_on_a_fresh_database_with_no_drift(
     bake, request, project_venv: Path, database_url: str, redis_url: str
@@ -84,62 +62,6 @@ def test_migrations_apply_on_a_fresh_database_with_no_drift(
     assert "No new upgrade operations detected." in check.stdout
     downgrade = flask_db(project_venv, project, env, "downgrade", "base")
     assert downgrade.returncode == 0, downgrade.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, json.load(response)
-    except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
-
-
-@contextlib.contextmanager
-def gunicorn(
-    venv: Path,
-    project: Path,
-    env: dict[str, str],
-    log: Path,
-    prefix: str = "",
-    args: list[str] | None = None,
-) -> Iterator[str]:
-    """Serve ``project`` with gunicorn, one worker, on a free loopback port.
-
-    ``args`` are gunicorn's arguments, by default the documented
-    ``-c gunicorn.conf.py <package>.wsgi:app``.
-    Yields the base URL once ``{prefix}/health`` answers; gunicorn's output goes to
-    ``log``. Stops gunicorn afterwards.
-    """
-    port = free_port()
-    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [venv / "gunicorn", *(args or ["-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"])],
-            cwd=project,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(f"{base}{prefix}/health")
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.2)
-        yield base
-    finally:
-        stop(server)
 
 
 def test_gunicorn_serves_health_and_ready_in_production(

@@ -11,8 +11,7 @@ import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from .conftest import ROOT, assert_lint_clean
-from .test_render import UNRENDERED, project_files
+from ..helpers import ROOT, UNRENDERED, assert_lint_clean, project_files
 
 CHOICES = {
     "app_style": ["full", "api"],

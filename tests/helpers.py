@@ -1,0 +1,154 @@
+"""What the template tests share: paths, running commands and servers, lint, HTTP probes,
+the production environment of a generated service.
+
+The servers come from ``TEST_POSTGRES_URL``, ``TEST_MYSQL_URL``, ``TEST_REDIS_URL`` and
+``TEST_AMQP_URL``, which ``scripts/test.sh`` sets after making sure the servers answer.
+"""
+
+import contextlib
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+#: The bin directory of the template's own virtualenv (.venv): linters and validators.
+BIN = Path(sys.executable).parent
+DEFAULT_SLUG = "flask_service"
+DATABASES = ("postgresql", "mysql", "sqlite")
+#: A Cookiecutter variable or tag left in a rendered file.
+UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
+
+
+def service_url(name: str) -> str:
+    """The URL in the environment variable ``name``; fails the test when it is unset."""
+    url = os.environ.get(name)
+    if not url:
+        pytest.fail(f"{name} is not set: run the template tests with `bash scripts/test.sh`")
+    return url
+
+
+def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600):
+    """Run a command in ``cwd`` with this process's environment updated by ``env``;
+    return the completed process (stdout and stderr merged into ``stdout``)."""
+    return subprocess.run(
+        [str(arg) for arg in args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by a test: SIGTERM, then SIGKILL after 30 s; reap it."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def project_files(project: Path) -> list[Path]:
+    """Every file of a rendered project, recursively."""
+    return [path for path in project.rglob("*") if path.is_file()]
+
+
+def assert_lint_clean(project: Path) -> None:
+    """Run black, isort and ruff (the generated project's own settings) on ``project``."""
+    for command in (
+        [BIN / "black", "--check", "--quiet", "."],
+        [BIN / "isort", "--check-only", "--quiet", "."],
+        [BIN / "ruff", "check", "--quiet", "--no-cache", "."],
+    ):
+        result = run(command, cwd=project)
+        assert result.returncode == 0, f"{command[0].name}:\n{result.stdout}"
+
+
+def production_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """The environment of a generated service in production config on these servers."""
+    return {
+        "FLASK_CONFIG": "production",
+        "SECRET_KEY": "template-test-secret",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+    }
+
+
+def flask_db(venv: Path, project: Path, env: dict[str, str], *args: str):
+    """Run ``flask --app <default slug> db ARGS`` in ``project`` with the virtualenv's bin
+    directory ``venv``; returns the completed process."""
+    return run([venv / "flask", "--app", DEFAULT_SLUG, "db", *args], cwd=project, env=env)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, dict]:
+    """GET ``url``: its status and JSON body, for error statuses too."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+@contextlib.contextmanager
+def gunicorn(
+    venv: Path,
+    project: Path,
+    env: dict[str, str],
+    log: Path,
+    prefix: str = "",
+    args: list[str] | None = None,
+) -> Iterator[str]:
+    """Serve ``project`` with gunicorn, one worker, on a free loopback port.
+
+    ``args`` are gunicorn's arguments, by default the documented
+    ``-c gunicorn.conf.py <package>.wsgi:app``.
+    Yields the base URL once ``{prefix}/health`` answers; gunicorn's output goes to
+    ``log``. Stops gunicorn afterwards.
+    """
+    port = free_port()
+    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [venv / "gunicorn", *(args or ["-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"])],
+            cwd=project,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get(f"{base}{prefix}/health")
+                break
+            except OSError:
+                assert server.poll() is None, log.read_text()
+                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
+                time.sleep(0.2)
+        yield base
+    finally:
+        stop(server)

@@ -1,14 +1,11 @@
-"""Fixtures of the template tests: rendering, a virtualenv for generated projects, and
-fresh databases on the real servers (shared helpers are in ``helpers.py``).
+"""Fixtures of the template tests: rendering, and fresh databases on the real servers
+(shared helpers are in ``helpers.py``).
 
 The servers come from ``TEST_POSTGRES_URL``, ``TEST_MYSQL_URL`` and ``TEST_REDIS_URL``,
 which ``scripts/test.sh`` sets after making sure the servers answer. A test that needs
 a server fails, never skips, when its variable is missing.
 """
 
-import hashlib
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +14,8 @@ from urllib.parse import urlsplit
 import psycopg
 import pymysql
 import pytest
-from filelock import FileLock
 
-from .helpers import CACHE, DATABASES, ROOT, run, service_url
+from .helpers import ROOT, service_url
 
 
 @pytest.fixture(scope="session")
@@ -41,31 +37,6 @@ def bake(cookies_session):
 def default_project(bake) -> Path:
     """The default variant, rendered once per test session."""
     return bake()
-
-
-@pytest.fixture(scope="session")
-def project_venv(bake) -> Path:
-    """A virtualenv with the pinned requirements of every variant (their pins agree, so
-    one environment serves them all); returns its bin directory. The default answers
-    with CORS on hold every optional package but the database drivers, so one render
-    per database covers them all.
-
-    Kept under ``.cache/venvs/<hash of the requirements>`` and built once (under a file
-    lock, so parallel test workers share it).
-    """
-    projects = [bake(database=database, use_cors="true") for database in DATABASES]
-    files = [p / name for p in projects for name in ("requirements.txt", "requirements-dev.txt")]
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:16]
-    venv = CACHE / "venvs" / digest
-    CACHE.mkdir(exist_ok=True)
-    with FileLock(str(CACHE / f"venv-{digest}.lock")):
-        if not (venv / "ready").exists():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-            requirements = [arg for p in projects for arg in ("-r", p / "requirements-dev.txt")]
-            result = run([venv / "bin" / "pip", "install", "-q", *requirements], cwd=ROOT)
-            assert result.returncode == 0, result.stdout
-            (venv / "ready").write_text("ok\n")
-    return venv / "bin"
 
 
 @pytest.fixture

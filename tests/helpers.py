@@ -6,6 +6,7 @@ The servers come from ``TEST_POSTGRES_URL``, ``TEST_MYSQL_URL``, ``TEST_REDIS_UR
 """
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".cache"
@@ -38,13 +40,20 @@ def service_url(name: str) -> str:
     return url
 
 
-def run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None, timeout: int = 600):
-    """Run a command in ``cwd`` with this process's environment updated by ``env``;
-    return the completed process (stdout and stderr merged into ``stdout``)."""
+def run(
+    args: list[str | Path],
+    cwd: Path,
+    env: dict[str, str | None] | None = None,
+    timeout: int = 600,
+):
+    """Run a command in ``cwd`` with this process's environment updated by ``env`` (a
+    variable set to None is removed); return the completed process (stdout and stderr
+    merged into ``stdout``)."""
+    environment = {**os.environ, **(env or {})}
     return subprocess.run(
         [str(arg) for arg in args],
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env={key: value for key, value in environment.items() if value is not None},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -62,6 +71,44 @@ def stop(process: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def cached_venv(venv: Path, requirements: list[str | Path]) -> Path:
+    """The virtualenv ``venv`` (on the template's Python) holding exactly what
+    ``uv pip install REQUIREMENTS`` installs; returns its bin directory.
+
+    Built once: under a file lock, so parallel test workers share it, and marked
+    ``ready`` last, so a build that was cut short is done again. uv keeps its download
+    cache in ``.cache/uv``.
+    """
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(venv.parent / f"{venv.name}.lock")):
+        if not (venv / "ready").exists():
+            env = {"UV_CACHE_DIR": str(CACHE / "uv")}
+            for command in (
+                [BIN / "uv", "venv", "--quiet", "--clear", "--python", sys.executable, venv],
+                [BIN / "uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
+                 *requirements],
+            ):  # fmt: skip
+                result = run(command, cwd=ROOT, env=env)
+                assert result.returncode == 0, f"{command[:3]}:\n{result.stdout}"
+            (venv / "ready").write_text("ok\n")
+    return venv / "bin"
+
+
+def project_venv(project: Path) -> Path:
+    """The bin directory of a virtualenv with exactly the pins of the rendered ``project``
+    (its ``requirements-dev.txt``, which includes ``requirements.txt``), so a variant
+    runs with only what it declares.
+
+    Kept under ``.cache/venvs/<sha256 of both files>``: variants with the same pins
+    share one, built once.
+    """
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        digest.update((project / name).read_bytes() + b"\0")
+    venv = CACHE / "venvs" / digest.hexdigest()[:16]
+    return cached_venv(venv, ["-r", project / "requirements-dev.txt"])
 
 
 def project_files(project: Path) -> list[Path]:

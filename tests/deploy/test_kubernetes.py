@@ -16,7 +16,6 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -24,9 +23,19 @@ import pytest
 import yaml
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
-from filelock import FileLock
 
-from ..helpers import BIN, CACHE, DEFAULT_SLUG, ROOT, get, gunicorn, run, stop
+from ..helpers import (
+    BIN,
+    CACHE,
+    DEFAULT_SLUG,
+    ROOT,
+    cached_venv,
+    get,
+    gunicorn,
+    project_venv,
+    run,
+    stop,
+)
 
 SLUG = DEFAULT_SLUG
 #: The Kubernetes name of the default project: its namespace and the prefix of its objects.
@@ -221,15 +230,7 @@ def checkov() -> Path:
     """The checkov executable, from ``.cache/tools/checkov-<hash of the pin>``, built once
     (under a file lock, so parallel test workers share it)."""
     digest = hashlib.sha256(CHECKOV_REQUIREMENT.encode()).hexdigest()[:12]
-    venv = CACHE / "tools" / f"checkov-{digest}"
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(venv.parent / f"checkov-{digest}.lock")):
-        if not (venv / "ready").exists():
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True)
-            result = run([venv / "bin" / "pip", "install", "-q", CHECKOV_REQUIREMENT], cwd=ROOT)
-            assert result.returncode == 0, result.stdout
-            (venv / "ready").write_text("ok\n")
-    return venv / "bin" / "checkov"
+    return cached_venv(CACHE / "tools" / f"checkov-{digest}", [CHECKOV_REQUIREMENT]) / "checkov"
 
 
 def test_checkov_finds_only_the_accepted_findings(rendered: Rendered, checkov: Path) -> None:
@@ -425,13 +426,13 @@ def container_env(variant: Rendered, postgres_url: str, redis_url: str) -> dict[
 
 
 def test_job_migrates_and_web_answers_the_deployment_probes(
-    prefix_variant: Rendered, project_venv: Path, postgres_url: str, redis_url: str,
-    tmp_path: Path,
-) -> None:  # fmt: skip
+    prefix_variant: Rendered, postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
     project = prefix_variant.path
+    venv = project_venv(project)
     env = container_env(prefix_variant, postgres_url, redis_url)
     flask, *args = prefix_variant.container("migrate")["command"]
-    migrate = run([project_venv / flask, *args], cwd=project, env=env)
+    migrate = run([venv / flask, *args], cwd=project, env=env)
     assert migrate.returncode == 0, migrate.stdout
 
     # The web container runs the image's CMD, here on a free loopback port.
@@ -440,7 +441,7 @@ def test_job_migrates_and_web_answers_the_deployment_probes(
     assert program == "gunicorn"
     web = prefix_variant.container("web")
     log = tmp_path / "gunicorn.log"
-    with gunicorn(project_venv, project, env, log, "/todo", args) as url:
+    with gunicorn(venv, project, env, log, "/todo", args) as url:
         assert get(url + web["startupProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         assert get(url + web["livenessProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         status, body = get(url + web["readinessProbe"]["httpGet"]["path"])
@@ -449,16 +450,16 @@ def test_job_migrates_and_web_answers_the_deployment_probes(
 
 
 def test_worker_answers_its_probe(
-    prefix_variant: Rendered, project_venv: Path, postgres_url: str, redis_url: str,
-    tmp_path: Path,
-) -> None:  # fmt: skip
+    prefix_variant: Rendered, postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
     project = prefix_variant.path
+    venv = project_venv(project)
     env = {
         **os.environ,
         **container_env(prefix_variant, postgres_url, redis_url),
         # As in a pod: the runtime sets HOSTNAME, and celery is on the PATH.
         "HOSTNAME": socket.gethostname(),
-        "PATH": f"{project_venv}{os.pathsep}{os.environ['PATH']}",
+        "PATH": f"{venv}{os.pathsep}{os.environ['PATH']}",
     }
     worker = prefix_variant.container("worker")
     log = tmp_path / "worker.log"

@@ -9,12 +9,10 @@ from urllib.parse import urlsplit
 
 import redis
 
-from ..helpers import DEFAULT_SLUG, free_port, run, service_url, stop
+from ..helpers import DEFAULT_SLUG, free_port, project_venv, run, service_url, stop
 
 
-def test_cache_goes_through_a_real_sentinel(
-    default_project: Path, project_venv: Path, tmp_path: Path
-) -> None:
+def test_cache_goes_through_a_real_sentinel(default_project: Path, tmp_path: Path) -> None:
     server = shutil.which("redis-server")
     assert server, "redis-server (Debian package redis-server) is needed to run a Sentinel"
     master = urlsplit(service_url("TEST_REDIS_URL"))
@@ -51,7 +49,7 @@ def test_cache_goes_through_a_real_sentinel(
             f"    print(cache.get({key!r}))\n"
         )
         result = run(
-            [project_venv / "python", "-c", script],
+            [project_venv(default_project) / "python", "-c", script],
             cwd=default_project,
             env={"REDIS_SENTINELS": f"127.0.0.1:{port}", "REDIS_SENTINEL_MASTER": "cachemaster"},
         )

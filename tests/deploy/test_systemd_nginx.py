@@ -23,7 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import BIN, DEFAULT_SLUG, flask_db, free_port, production_env, run, stop
+from ..helpers import (
+    BIN,
+    DEFAULT_SLUG,
+    flask_db,
+    free_port,
+    production_env,
+    project_venv,
+    run,
+    stop,
+)
 
 SLUG = DEFAULT_SLUG
 DOMAIN = "todo.example.org"
@@ -342,9 +351,10 @@ def request(port: int, method: str, path: str, host: str = DOMAIN, length: int |
 
 @pytest.mark.parametrize("url_prefix", ["", "/todo"], ids=["root", "prefix"])
 def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
-    render, project_venv: Path, postgres_url: str, redis_url: str, short_dir: Path, url_prefix: str
+    render, postgres_url: str, redis_url: str, short_dir: Path, url_prefix: str
 ) -> None:
     project = render(database="postgresql", url_prefix=url_prefix)
+    venv = project_venv(project)
     deploy = project / "deploy"
     sock, notify_path = short_dir / "web.sock", short_dir / "notify.sock"
 
@@ -354,14 +364,14 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
         **production_env(postgres_url, redis_url),
     }
     assert env.get("SCRIPT_NAME", "") == url_prefix
-    migrated = flask_db(project_venv, project, env, "upgrade")
+    migrated = flask_db(venv, project, env, "upgrade")
     assert migrated.returncode == 0, migrated.stdout
 
     # gunicorn as the unit starts it, with the socket passed as systemd does ($LISTEN_FDS),
     # and $NOTIFY_SOCKET for Type=notify.
     web = parse_unit(deploy / "systemd" / f"{SLUG}.service")
     (exec_start,) = values(web, "Service", "ExecStart")
-    command = exec_start.replace(f"{VENV_BIN}/", f"{project_venv}/").split()
+    command = exec_start.replace(f"{VENV_BIN}/", f"{venv}/").split()
     # Its bind address, moved here, must stay unused: gunicorn serves the passed socket.
     unused = short_dir / "unused.sock"
     for value in values(web, "Service", "Environment"):

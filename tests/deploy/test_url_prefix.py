@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ..helpers import flask_db, get, gunicorn, production_env
+from ..helpers import flask_db, get, gunicorn, production_env, project_venv
 
 PREFIX = "/todo"
 #: Values of the link attributes of an HTML page.
@@ -27,15 +27,16 @@ def fetch(url: str, accept: str) -> tuple[int, str, str]:
 
 
 def test_gunicorn_serves_the_service_under_script_name(
-    bake, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+    bake, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     project = bake(url_prefix=PREFIX)
+    venv = project_venv(project)
     env = production_env(postgres_url, redis_url)
-    upgrade = flask_db(project_venv, project, env, "upgrade")
+    upgrade = flask_db(venv, project, env, "upgrade")
     assert upgrade.returncode == 0, upgrade.stdout
     log = tmp_path / "gunicorn.log"
 
-    with gunicorn(project_venv, project, {**env, "SCRIPT_NAME": PREFIX}, log, PREFIX) as base:
+    with gunicorn(venv, project, {**env, "SCRIPT_NAME": PREFIX}, log, PREFIX) as base:
         assert get(f"{base}{PREFIX}/health") == (200, {"status": "ok"})
         assert get(f"{base}{PREFIX}/ready") == (
             200,

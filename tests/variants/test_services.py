@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import DATABASES, flask_db, get, gunicorn, production_env, run, service_url
+from ..helpers import (
+    DATABASES,
+    flask_db,
+    get,
+    gunicorn,
+    production_env,
+    project_venv,
+    run,
+    service_url,
+)
 
 
 @pytest.mark.parametrize("app_style", ["full", "api"])
@@ -15,7 +24,6 @@ from ..helpers import DATABASES, flask_db, get, gunicorn, production_env, run, s
 def test_generated_suite_passes_on_the_real_database_and_redis(
     bake,
     request,
-    project_venv: Path,
     database_url: str,
     redis_url: str,
     tmp_path: Path,
@@ -24,6 +32,7 @@ def test_generated_suite_passes_on_the_real_database_and_redis(
     database = request.node.callspec.params["database_url"]
     # The API-only variant also turns on CORS, so its tests run too.
     project = bake(database=database, app_style=app_style, use_cors=str(app_style == "api"))
+    venv = project_venv(project)
     report = tmp_path / "report.xml"
     env = {"TEST_DATABASE_URL": database_url, "REDIS_URL": redis_url}
     if database == "sqlite":
@@ -31,7 +40,7 @@ def test_generated_suite_passes_on_the_real_database_and_redis(
         env["TEST_DATABASE_URL"] = ""
     result = run(
         [
-            project_venv / "python",
+            venv / "python",
             "-m",
             "pytest",
             "-p",
@@ -50,27 +59,29 @@ def test_generated_suite_passes_on_the_real_database_and_redis(
 
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 def test_migrations_apply_on_a_fresh_database_with_no_drift(
-    bake, request, project_venv: Path, database_url: str, redis_url: str
+    bake, request, database_url: str, redis_url: str
 ) -> None:
     project = bake(database=request.node.callspec.params["database_url"])
+    venv = project_venv(project)
     env = production_env(database_url, redis_url)
-    upgrade = flask_db(project_venv, project, env, "upgrade")
+    upgrade = flask_db(venv, project, env, "upgrade")
     assert upgrade.returncode == 0, upgrade.stdout
     assert "Running upgrade  -> 0001" in upgrade.stdout
-    check = flask_db(project_venv, project, env, "check")
+    check = flask_db(venv, project, env, "check")
     assert check.returncode == 0, check.stdout
     assert "No new upgrade operations detected." in check.stdout
-    downgrade = flask_db(project_venv, project, env, "downgrade", "base")
+    downgrade = flask_db(venv, project, env, "downgrade", "base")
     assert downgrade.returncode == 0, downgrade.stdout
 
 
 def test_gunicorn_serves_health_and_ready_in_production(
-    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+    default_project: Path, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
+    venv = project_venv(default_project)
     env = production_env(postgres_url, redis_url)
-    assert flask_db(project_venv, default_project, env, "upgrade").returncode == 0
+    assert flask_db(venv, default_project, env, "upgrade").returncode == 0
     log = tmp_path / "gunicorn.log"
-    with gunicorn(project_venv, default_project, env, log) as base:
+    with gunicorn(venv, default_project, env, log) as base:
         assert get(f"{base}/health") == (200, {"status": "ok"})
         assert get(f"{base}/ready") == (
             200,
@@ -80,13 +91,13 @@ def test_gunicorn_serves_health_and_ready_in_production(
 
 
 def test_real_worker_takes_tasks_from_rabbitmq(
-    default_project: Path, project_venv: Path, postgres_url: str, redis_url: str, tmp_path: Path
+    default_project: Path, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     """CELERY_BROKER_URL also takes an AMQP URL: the generated worker test, run with
     RabbitMQ as the broker (results stay on Redis)."""
     report = tmp_path / "report.xml"
     result = run(
-        [project_venv / "python", "-m", "pytest", "-p", "no:cacheprovider",
+        [project_venv(default_project) / "python", "-m", "pytest", "-p", "no:cacheprovider",
          f"--junitxml={report}", "tests/test_worker.py"],
         cwd=default_project,
         env={"TEST_DATABASE_URL": postgres_url, "REDIS_URL": redis_url,

@@ -1,20 +1,29 @@
 {%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
 """Fixtures shared by the test suite.
 
-The database is ``TEST_DATABASE_URL`` when set (the real server), else an in-memory
-SQLite.
+The database is ``TEST_DATABASE_URL`` when set (the real server), else a SQLite file in
+pytest's temporary directory. Its schema is built once per session by applying the
+shipped migrations, and taken down with them at the end. Each test runs inside one
+transaction that is rolled back when it ends, so what a test writes, even when the code
+commits, no other test sees.
 {%- if use_redis %} Redis-backed parts use ``REDIS_URL`` when set, else in-process
 equivalents.
-{%- endif %} Every test gets empty tables{{ " and an empty cache" if cookiecutter.cache == "redis" }}.
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %} Every test starts with an empty cache.
+{%- endif %}
 """
 
+import os
 {% if cookiecutter.app_style == "full" %}import re
 {% endif %}from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import Engine, event
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
@@ -22,29 +31,94 @@ from {{ cookiecutter.project_slug }}.models import User, create_user
 
 {% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 {% endif %}PASSWORD = "correct horse battery"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-@contextmanager
-def fresh_tables(app: Flask) -> Iterator[Flask]:
-    """Give ``app`` empty tables{{ " and an empty cache" if cookiecutter.cache == "redis" }} for one test; drop them afterwards."""
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """``TEST_DATABASE_URL``, or a SQLite file in pytest's temporary directory."""
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('database') / 'test.sqlite3'}"
+    )
+
+
+def use_sqlite_savepoints(engine: Engine) -> None:
+    """Let pysqlite run SAVEPOINTs inside an outer transaction.
+
+    The sqlite3 module begins and commits transactions on its own (the first RELEASE
+    would commit everything); this hands transaction control to SQLAlchemy, as its
+    SQLite dialect docs show ("Serializable isolation / Savepoints / Transactional DDL").
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session")
+def session_app(database_url: str) -> Iterator[Flask]:
+    """The app the tests share, in the testing config on the test database.
+
+    Its schema is built once, by applying the shipped migrations, and they are
+    downgraded to an empty database at the end, so the suite also proves them.
+    """
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        if db.engine.dialect.name == "sqlite":
+            use_sqlite_savepoints(db.engine)
+        upgrade(directory=str(MIGRATIONS))
     yield app
     with app.app_context():
-{%- if cookiecutter.cache == "redis" %}
-        cache.clear()
-{%- endif %}
-        db.session.remove()
-        db.drop_all()
+        downgrade(directory=str(MIGRATIONS), revision="base")
         db.engine.dispose()
 
 
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[None]:
+    """Run every database session on ``engine`` inside one transaction; roll it back at exit.
+
+    SQLAlchemy's "Joining a Session into an External Transaction" recipe: the engine
+    hands out one connection, already in a transaction, and each session joins it with
+    ``join_transaction_mode="create_savepoint"``, so the code's commits and rollbacks
+    end savepoints, never the transaction.
+    """
+    connection = engine.connect()
+    transaction = connection.begin()
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(engine, "connect", lambda: connection)
+            patch.setattr(connection, "close", lambda: None)
+            patch.setitem(
+                db.session.session_factory.kw, "join_transaction_mode", "create_savepoint"
+            )
+            yield
+    finally:
+        transaction.rollback()
+        connection.close()
+
+
 @pytest.fixture
-def app() -> Iterator[Flask]:
-    """An app in the testing config, with fresh tables."""
-    with fresh_tables(create_app("testing")) as app:
-        yield app
+def app(session_app: Flask) -> Iterator[Flask]:
+    """The shared app for one test: what the test writes is rolled back and the settings
+    it changes are restored when it ends{{ "; the cache starts empty" if cookiecutter.cache == "redis" }}."""
+    settings = session_app.config.copy()
+{%- if cookiecutter.worker == "celery" %}
+    # Tasks go to the current Celery app: the last one the factory made, maybe in a test.
+    session_app.extensions["celery"].set_current()
+{%- endif %}
+    with session_app.app_context():
+{%- if cookiecutter.cache == "redis" %}
+        cache.clear()
+{%- endif %}
+        engine = db.engine
+    with rolled_back(engine):
+        yield session_app
+    session_app.config.clear()
+    session_app.config.update(settings)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
 """One error shape for the API (RFC 9457 Problem Details), HTML pages for browsers."""
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
+
+from {{ cookiecutter.project_slug }} import create_app
 
 PROBLEM = "application/problem+json"
 
@@ -78,8 +79,8 @@ def test_404_and_405_are_json_everywhere(client: FlaskClient, accept: str) -> No
     ("accept", "mimetype"), [("application/json", PROBLEM), ("text/html", PROBLEM)]
 )
 {%- endif %}
-def test_unexpected_error_is_500_without_traceback(app: Flask, accept: str, mimetype: str) -> None:
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+def test_unexpected_error_is_500_without_traceback(accept: str, mimetype: str) -> None:
+    app = create_app({"PROPAGATE_EXCEPTIONS": False})
 
     @app.get("/boom")
     def boom() -> str:

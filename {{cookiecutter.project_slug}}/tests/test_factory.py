@@ -4,6 +4,7 @@ import pytest
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import DEFAULT_MAX_CONTENT_LENGTH, ConfigError
+from {{ cookiecutter.project_slug }}.models import User
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "s3cret",
@@ -46,6 +47,19 @@ def test_flask_config_selects_production(production_env: pytest.MonkeyPatch) -> 
 {%- if cookiecutter.app_style == "full" %}
     assert app.config["SESSION_COOKIE_SECURE"] is True
 {%- endif %}
+
+
+@pytest.mark.parametrize(
+    ("config", "prefix"), [("production", "scrypt:32768:8:1$"), ("testing", "pbkdf2:sha256:1$")]
+)
+def test_password_hash_method(
+    production_env: pytest.MonkeyPatch, config: str, prefix: str
+) -> None:
+    """Production keeps werkzeug's strong default; only the tests hash cheaply."""
+    with create_app(config).app_context():
+        user = User(username="alice")
+        user.set_password("long enough secret")
+    assert user.password_hash.startswith(prefix)
 
 
 def test_production_is_the_default(production_env: pytest.MonkeyPatch) -> None:

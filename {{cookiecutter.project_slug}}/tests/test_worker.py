@@ -2,8 +2,9 @@
 
 Needs ``REDIS_URL`` (the result backend, and the broker unless ``CELERY_BROKER_URL``
 names another, such as RabbitMQ's ``amqp://``). The worker and the test share the
-database: ``TEST_DATABASE_URL`` when set, else a SQLite file (an in-memory database is
-invisible to another process). The task goes to a queue of the tests' own, so a worker
+session's test database; the worker must see the test's rows, so this test commits them
+for real, instead of working inside the rolled-back transaction of the other tests, and
+empties the tables when it ends. The task goes to a queue of the tests' own, so a worker
 of the service that listens on the same Redis does not take it.
 """
 
@@ -18,11 +19,9 @@ from celery.exceptions import TimeoutError as CeleryTimeoutError
 from flask import Flask
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
 from {{ cookiecutter.project_slug }}.models import Todo, User
 from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
-
-from .conftest import fresh_tables
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
@@ -38,21 +37,17 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """A database both processes can open."""
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'worker.sqlite'}"
-
-
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    """An app that sends tasks to ``QUEUE`` on Redis (not eagerly), with fresh tables.
+def app(session_app: Flask) -> Iterator[Flask]:
+    """An app on the migrated test database that sends tasks to ``QUEUE`` on Redis (not
+    eagerly) and commits for real.
 
     Overrides the ``app`` fixture of conftest.py, so ``user`` is created in this app.
-    Messages a failed run left in the queue are purged first.
+    Messages a failed run left in the queue are purged first; every table is emptied
+    when the test ends.
     """
     app = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_DATABASE_URI": session_app.config["SQLALCHEMY_DATABASE_URI"],
             "CELERY": {
                 "broker_url": BROKER_URL,
                 "result_backend": REDIS_URL,
@@ -61,8 +56,15 @@ def app(database_url: str) -> Iterator[Flask]:
         }
     )
     app.extensions["celery"].control.purge()
-    with fresh_tables(app):
-        yield app
+    yield app
+    with app.app_context():
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+{%- if cookiecutter.cache == "redis" %}
+        cache.clear()
+{%- endif %}
+        db.engine.dispose()
 
 
 @pytest.fixture

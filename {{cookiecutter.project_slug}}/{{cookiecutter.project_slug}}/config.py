@@ -143,6 +143,9 @@ class Config:
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
         self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)
+        #: How passwords are hashed: werkzeug.security's ``generate_password_hash`` method
+        #: syntax; its default, scrypt (n=2**15, r=8, p=1), is deliberately slow.
+        self.PASSWORD_HASH_METHOD = "scrypt"
 {%- if cookiecutter.cache == "redis" %}
         #: Seconds a cached value lives.
         self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
@@ -246,6 +249,8 @@ class TestingConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "testing"
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        #: One PBKDF2 round: cheap hashes keep the suite fast. Only ever for tests.
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
 {%- if cookiecutter.cache == "redis" %}
         self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}-test:"
 {%- endif %}

@@ -2,8 +2,11 @@
 
 from datetime import UTC, datetime
 
-{% if cookiecutter.app_style == "full" %}from flask_login import UserMixin
-{% endif %}from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, {{ "event, " if cookiecutter.cache == "redis" }}func, select
+from flask import current_app
+{%- if cookiecutter.app_style == "full" %}
+from flask_login import UserMixin
+{%- endif %}
+from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, {{ "event, " if cookiecutter.cache == "redis" }}func, select
 {%- if cookiecutter.database == "mysql" %}
 from sqlalchemy.dialects.mysql import LONGBLOB
 {%- endif %}
@@ -45,8 +48,11 @@ class User({{ "UserMixin, " if cookiecutter.app_style == "full" }}db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        """Store a salted hash of ``password`` (werkzeug's default scrypt method)."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of ``password``, made with the app's ``PASSWORD_HASH_METHOD``
+        (werkzeug.security's method syntax, such as ``scrypt``; see the config)."""
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         """Return True when ``password`` matches the stored hash."""

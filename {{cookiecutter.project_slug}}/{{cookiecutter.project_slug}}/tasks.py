@@ -8,7 +8,7 @@ eagerly in tests.
 from datetime import timedelta
 
 from celery import Celery, Task, shared_task
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
 from .extensions import db
@@ -23,7 +23,16 @@ def celery_init_app(app: Flask) -> Celery:
     """
 
     class FlaskTask(Task):
+        """A task that runs inside an application context of ``app``.
+
+        In the worker it pushes one of its own. Run eagerly or called directly while
+        ``app``'s context is active (a request that starts it, a test), it runs in that
+        context, as a plain function call would, sharing its database session.
+        """
+
         def __call__(self, *args: object, **kwargs: object) -> object:
+            if has_app_context() and current_app._get_current_object() is app:
+                return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
 

@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,6 +110,32 @@ def project_venv(project: Path) -> Path:
         digest.update((project / name).read_bytes() + b"\0")
     venv = CACHE / "venvs" / digest.hexdigest()[:16]
     return cached_venv(venv, ["-r", project / "requirements-dev.txt"])
+
+
+def run_generated_suite(
+    project: Path, report: Path, env: dict[str, str | None], *args: str
+) -> tuple[subprocess.CompletedProcess, dict[str, int]]:
+    """Run the rendered ``project``'s own suite (``python -m pytest ARGS`` in its
+    directory, with its own virtualenv and ``env``), writing a JUnit report to
+    ``report``. Returns the completed process and the report's counts: ``tests``,
+    ``failures``, ``errors``, ``skipped`` and, for each test module, how many of its
+    tests ran (``tests/test_api.py``: 12); empty counts when no report was written.
+    """
+    python = project_venv(project) / "python"
+    command = [python, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}", *args]
+    result = run(command, cwd=project, env=env)
+    if not report.exists():
+        return result, {}
+    suite = ET.parse(report).getroot().find("testsuite")
+    counts = {key: int(suite.get(key)) for key in ("tests", "failures", "errors", "skipped")}
+    for case in suite.iter("testcase"):
+        # "tests.test_api" or, for a test in a class, "tests.test_api.TestTokens"
+        parts = case.get("classname").split(".")
+        module = "/".join(
+            parts[: 1 + next(i for i, p in enumerate(parts) if p.startswith("test_"))]
+        )
+        counts[f"{module}.py"] = counts.get(f"{module}.py", 0) + 1
+    return result, counts
 
 
 def project_files(project: Path) -> list[Path]:

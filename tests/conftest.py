@@ -84,3 +84,52 @@ def redis_url(worker_id: str) -> str:
     server = urlsplit(service_url("TEST_REDIS_URL"))
     number = 1 if worker_id == "master" else 1 + int(worker_id.removeprefix("gw")) % 15
     return server._replace(path=f"/{number}").geturl()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """After the run, list the variants whose suite ran (tests/variants/test_matrix.py):
+    id, the six pairwise values, the generated suite's test count and seconds, the
+    outcome; then the matrix's wall time (first variant's start to last variant's end)
+    and the sum of the suites' times.
+
+    The values come from ``record_property`` in the variant test, which reaches the
+    controller from xdist workers as the report's ``user_properties``.
+    """
+    rows = []
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            properties = dict(getattr(report, "user_properties", []))
+            if getattr(report, "when", None) == "call" and "variant" in properties:
+                rows.append((outcome, properties))
+    if not rows:
+        return
+    rows.sort(key=lambda row: row[1]["started"])
+    writer = terminalreporter
+    writer.write_sep("=", f"variants run: {len(rows)}")
+    short = {"use_cors": "cors", "url_prefix": "prefix", "python_version": "python",
+             "open_source_license": "license", "http_port": "port"}  # fmt: skip
+    pairwise = [short.get(key, key) for key in rows[0][1]["pairwise"]]
+    header = ["variant", *pairwise, "tests", "seconds", "outcome"]
+    table = [header]
+    for outcome, properties in rows:
+        table.append(
+            [
+                properties["variant"],
+                *(value or '""' for value in properties["pairwise"].values()),
+                str(properties.get("tests", "")),
+                str(properties.get("seconds", "")),
+                outcome,
+            ]
+        )
+    widths = [max(len(line[column]) for line in table) for column in range(len(header))]
+    for line in table:
+        writer.write_line(
+            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        )
+    ends = [properties["finished"] for _, properties in rows if "finished" in properties]
+    wall = (max(ends) if ends else rows[-1][1]["started"]) - rows[0][1]["started"]
+    suites = sum(properties.get("seconds", 0) for _, properties in rows)
+    writer.write_line(
+        f"matrix: {len(rows)} variants in {wall:.0f} s wall time "
+        f"(first variant's start to last variant's end); their suites took {suites:.0f} s in all"
+    )

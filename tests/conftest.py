@@ -123,9 +123,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         )
     widths = [max(len(line[column]) for line in table) for column in range(len(header))]
     for line in table:
-        writer.write_line(
-            "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True))
-        )
+        cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        writer.write_line("  ".join(cells).rstrip())
     ends = [properties["finished"] for _, properties in rows if "finished" in properties]
     wall = (max(ends) if ends else rows[-1][1]["started"]) - rows[0][1]["started"]
     suites = sum(properties.get("seconds", 0) for _, properties in rows)

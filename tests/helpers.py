@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
 from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,15 @@ def service_url(name: str) -> str:
     if not url:
         pytest.fail(f"{name} is not set: run the template tests with `bash scripts/test.sh`")
     return url
+
+
+def refused(output_dir: Path, capfd: pytest.CaptureFixture, **answers: str) -> str:
+    """Render with ``answers`` into ``output_dir``; assert the pre-gen hook refused them
+    and nothing was left there; return what the hook printed to stderr."""
+    with pytest.raises(FailedHookException):
+        cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(output_dir))
+    assert list(output_dir.iterdir()) == []
+    return capfd.readouterr().err
 
 
 def run(

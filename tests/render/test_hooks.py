@@ -3,10 +3,9 @@
 from pathlib import Path
 
 import pytest
-from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from ..helpers import ROOT
+from ..helpers import ROOT, refused
 
 BAD_SLUGS = [
     ("1service", "must be lowercase letters, digits and _"),
@@ -22,15 +21,6 @@ BAD_SLUGS = [
     ("my__service", "must not end with _ or hold __"),
     ("a" * 31, "at most 30 characters"),
 ]
-
-
-def refused(tmp_path: Path, capfd, **answers: str) -> str:
-    """Render with ``answers``; assert the pre-gen hook refused them and nothing was left
-    in the output directory; return what the hook printed to stderr."""
-    with pytest.raises(FailedHookException):
-        cookiecutter(str(ROOT), no_input=True, extra_context=answers, output_dir=str(tmp_path))
-    assert list(tmp_path.iterdir()) == []
-    return capfd.readouterr().err
 
 
 @pytest.mark.parametrize(("slug", "rule"), BAD_SLUGS)

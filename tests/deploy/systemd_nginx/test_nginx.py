@@ -1,0 +1,184 @@
+"""The systemd + nginx deploy target's nginx site: checked with ``nginx -t``, and the real
+nginx serving the app through gunicorn on a unix socket handed over by socket activation,
+as systemd does.
+
+A missing tool fails the test; ``scripts/tools.sh`` (run by ``scripts/test.sh``) installs
+nginx.
+"""
+
+import http.client
+import json
+import re
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from ...helpers import flask_db, free_port, production_env, project_venv, run, stop
+from .deploy_files import (
+    APP_DIR,
+    DOMAIN,
+    SLUG,
+    SOCKET_PATH,
+    VENV_BIN,
+    nginx_wrapper,
+    parse_env_file,
+    parse_unit,
+    tool,
+    values,
+)
+
+
+def test_nginx_site_serves_the_domain_with_the_apps_body_limit(project: Path) -> None:
+    site = (project / "deploy" / "nginx" / f"{SLUG}.conf").read_text()
+    config = (project / SLUG / "config.py").read_text()
+    assert "\nDEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024\n" in config  # 1 MiB: nginx's 1m
+    assert re.findall(r"^\s*client_max_body_size (\S+);$", site, re.MULTILINE) == ["1m"]
+    assert re.findall(r"^\s*server_name (\S+);$", site, re.MULTILINE) == [DOMAIN]
+    assert re.findall(r"^\s*server unix:(\S+) ", site, re.MULTILINE) == [SOCKET_PATH]
+    # install.sh copies the package to APP_DIR; nginx serves its static folder, if any.
+    static = [f"{APP_DIR}/{SLUG}/static/"] if (project / SLUG / "static").is_dir() else []
+    assert re.findall(r"^\s*alias (\S+);$", site, re.MULTILINE) == static
+    assert "add_header Strict-Transport-Security" not in site  # HSTS only with TLS
+
+
+def test_nginx_site_passes_nginx_t(project: Path, tmp_path: Path) -> None:
+    conf = nginx_wrapper(tmp_path, project / "deploy" / "nginx" / f"{SLUG}.conf")
+    result = run([tool("nginx"), "-t", "-p", tmp_path, "-c", conf], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert "[warn]" not in result.stdout and "[emerg]" not in result.stdout, result.stdout
+
+
+def request(port: int, method: str, path: str, host: str = DOMAIN, length: int | None = None):
+    """One HTTP request to nginx on 127.0.0.1:port: (status, headers, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.putrequest(method, path, skip_host=True)
+        connection.putheader("Host", host)
+        if length is not None:
+            connection.putheader("Content-Length", str(length))
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("url_prefix", ["", "/todo"], ids=["root", "prefix"])
+def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
+    render, postgres_url: str, redis_url: str, short_dir: Path, url_prefix: str
+) -> None:
+    project = render(database="postgresql", url_prefix=url_prefix)
+    venv = project_venv(project)
+    deploy = project / "deploy"
+    sock, notify_path = short_dir / "web.sock", short_dir / "notify.sock"
+
+    # The environment of the units: the env file, with this test's database and Redis.
+    env = {
+        **parse_env_file(deploy / f"{SLUG}.env.example"),
+        **production_env(postgres_url, redis_url),
+    }
+    assert env.get("SCRIPT_NAME", "") == url_prefix
+    migrated = flask_db(venv, project, env, "upgrade")
+    assert migrated.returncode == 0, migrated.stdout
+
+    # gunicorn as the unit starts it, with the socket passed as systemd does ($LISTEN_FDS),
+    # and $NOTIFY_SOCKET for Type=notify.
+    web = parse_unit(deploy / "systemd" / f"{SLUG}.service")
+    (exec_start,) = values(web, "Service", "ExecStart")
+    command = exec_start.replace(f"{VENV_BIN}/", f"{venv}/").split()
+    # Its bind address, moved here, must stay unused: gunicorn serves the passed socket.
+    unused = short_dir / "unused.sock"
+    for value in values(web, "Service", "Environment"):
+        key, _, value = value.replace(SOCKET_PATH, str(unused)).partition("=")
+        env[key] = value
+    env.update({"WEB_CONCURRENCY": "1", "NOTIFY_SOCKET": str(notify_path)})
+    activate = [tool("systemd-socket-activate"), "--listen", sock]
+    activate += [f"--setenv={key}={value}" for key, value in env.items()]
+
+    site = (deploy / "nginx" / f"{SLUG}.conf").read_text()
+    port = free_port()
+    moves = {
+        "    listen 80;\n": f"    listen 127.0.0.1:{port};\n",
+        "    listen [::]:80;\n": "",
+        f"unix:{SOCKET_PATH}": f"unix:{sock}",
+        f"alias {APP_DIR}/": f"alias {project}/",
+    }
+    for old, new in moves.items():
+        assert site.count(old) == 1, old
+        site = site.replace(old, new)
+    (short_dir / "site.conf").write_text(site)
+    conf = nginx_wrapper(short_dir, short_dir / "site.conf", listen=f"127.0.0.1:{port}")
+
+    with (
+        socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as notify,
+        open(short_dir / "gunicorn.log", "w+") as gunicorn_log,
+    ):
+        notify.bind(str(notify_path))
+        notify.settimeout(30)
+        gunicorn = subprocess.Popen(
+            [*map(str, activate), *command],
+            cwd=project,
+            stdout=gunicorn_log,
+            stderr=subprocess.STDOUT,
+        )
+        nginx = subprocess.Popen([tool("nginx"), "-p", short_dir, "-c", conf], cwd=short_dir)
+        try:
+            deadline = time.monotonic() + 20
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert nginx.poll() is None, (short_dir / "error.log").read_text()
+                    assert time.monotonic() < deadline, "nginx did not listen within 20 s"
+                    time.sleep(0.1)
+
+            # systemd creates the socket before anything may connect to it; here the
+            # stand-in for systemd is a process of its own, so wait for its socket too.
+            while not sock.exists():
+                assert gunicorn.poll() is None, "systemd-socket-activate exited"
+                assert time.monotonic() < deadline, f"{sock} was not created within 20 s"
+                time.sleep(0.1)
+
+            # The first request starts gunicorn (socket activation) and waits for it.
+            status, headers, body = request(port, "GET", f"{url_prefix}/health")
+            assert status == 200, (status, body, (short_dir / "error.log").read_text())
+            assert json.loads(body) == {"status": "ok"}
+            assert headers["X-Content-Type-Options"] == "nosniff"
+            assert headers["X-Frame-Options"] == "DENY"
+            assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+            assert b"READY=1" in notify.recv(4096)
+
+            status, headers, body = request(port, "GET", f"{url_prefix}/")
+            assert status == 200 and headers.get_content_type() == "text/html", (status, body)
+            stylesheet = f'href="{url_prefix}/static/style.css"'.encode()
+            assert stylesheet in body, body
+
+            status, headers, body = request(port, "GET", f"{url_prefix}/static/style.css")
+            assert status == 200 and headers.get_content_type() == "text/css", status
+            assert body == (project / SLUG / "static" / "style.css").read_bytes()
+
+            # The app builds absolute URLs from the Host nginx passes on, under the prefix.
+            status, headers, _ = request(port, "GET", f"{url_prefix}/todos")
+            assert (status, headers["Location"]) == (308, f"http://{DOMAIN}{url_prefix}/todos/")
+
+            # Only the domain's requests reach the site; bodies over 1 MiB stop at nginx.
+            assert request(port, "GET", f"{url_prefix}/health", host="other.example")[0] == 421
+            too_large = request(port, "POST", f"{url_prefix}/api/v1/todos", length=2 * 1024**2)
+            assert too_large[0] == 413
+            if url_prefix:
+                status, headers, _ = request(port, "GET", url_prefix)
+                assert status == 301 and headers["Location"].endswith(f"{url_prefix}/")
+                assert request(port, "GET", "/health")[0] == 404
+        finally:
+            stop(nginx)
+            stop(gunicorn)
+            gunicorn_log.seek(0)
+            log = gunicorn_log.read()
+    assert f"Listening at: unix:{sock}" in log, log
+    assert env["GUNICORN_BIND"] == f"unix:{unused}" and not unused.exists()
+    assert f'"GET {url_prefix}/health HTTP/1.0" 200' in log, log
+    assert "/static/style.css" not in log, "nginx, not gunicorn, serves the static files"

@@ -58,7 +58,10 @@ def test_the_matrix_takes_its_values_from_cookiecutter_json() -> None:
 
 def collected(*args: str) -> list[str]:
     """The node ids ``pytest --collect-only ARGS`` selects (run from the repository root)."""
-    result = run([BIN / "python", "-m", "pytest", "--collect-only", "-q", *args], cwd=ROOT)
+    result = run(
+        [BIN / "python", "-m", "pytest", "-p", "no:cacheprovider", "--collect-only", "-q", *args],
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stdout
     return [line for line in result.stdout.splitlines() if "::" in line]
 

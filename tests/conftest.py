@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pymysql
 import pytest
 
-from .helpers import ROOT, service_url
+from .helpers import ROOT, fresh_postgres_database, service_url
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +41,8 @@ def default_project(bake) -> Path:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
-    server = urlsplit(service_url("TEST_POSTGRES_URL"))
-    name = f"tpl_{uuid.uuid4().hex[:12]}"
-    admin = server._replace(scheme="postgresql").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    yield server._replace(path=f"/{name}").geturl()
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    with fresh_postgres_database(service_url("TEST_POSTGRES_URL")) as url:
+        yield url
 
 
 @pytest.fixture

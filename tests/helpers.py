@@ -16,10 +16,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
@@ -41,6 +44,22 @@ def service_url(name: str) -> str:
     if not url:
         pytest.fail(f"{name} is not set: run the template tests with `bash scripts/test.sh`")
     return url
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """Create an empty PostgreSQL database on the server of ``server_url`` (a SQLAlchemy
+    URL); yield its URL; drop it at exit, closing any connection left to it."""
+    server = urlsplit(server_url)
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    admin = server._replace(scheme="postgresql").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def refused(output_dir: Path, capfd: pytest.CaptureFixture, **answers: str) -> str:

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Time the default variant's own suite on the real PostgreSQL: bash scripts/benchmark.sh [RUNS]
+# Prepares .venv and the servers as scripts/test.sh does, then runs scripts/benchmark.py,
+# which prints each run and the median milliseconds per test.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
+
+step "running the default variant's suite ${1:-3} times on PostgreSQL"
+exec .venv/bin/python scripts/benchmark.py "$@"

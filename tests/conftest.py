@@ -82,8 +82,8 @@ def redis_url(worker_id: str) -> str:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     """After the run, list the variants whose suite ran (tests/variants/test_matrix.py):
     id, the six pairwise values, the generated suite's test count and seconds, the
-    outcome; then the matrix's wall time (first variant's start to last variant's end)
-    and the sum of the suites' times.
+    outcome; then the matrix's wall time (first variant's start to last variant's end),
+    the sum of the suites' times and of the time spent on their virtualenvs.
 
     The values come from ``record_property`` in the variant test, which reaches the
     controller from xdist workers as the report's ``user_properties``.
@@ -121,7 +121,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     ends = [properties["finished"] for _, properties in rows if "finished" in properties]
     wall = (max(ends) if ends else rows[-1][1]["started"]) - rows[0][1]["started"]
     suites = sum(properties.get("seconds", 0) for _, properties in rows)
+    venvs = sum(properties.get("venv_seconds", 0) for _, properties in rows)
     writer.write_line(
         f"matrix: {len(rows)} variants in {wall:.0f} s wall time "
-        f"(first variant's start to last variant's end); their suites took {suites:.0f} s in all"
+        f"(first variant's start to last variant's end); their suites took {suites:.0f} s "
+        f"in all, building or finding their virtualenvs {venvs:.0f} s"
     )

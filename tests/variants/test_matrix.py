@@ -21,6 +21,7 @@ from ..helpers import (
     UNRENDERED,
     assert_lint_clean,
     project_files,
+    project_venv,
     refused,
     run_generated_suite,
 )
@@ -97,7 +98,10 @@ def test_variant(
     assert_lint_clean(project)
 
     env = suite_env(answers, request)
+    venv_started = time.time()
+    project_venv(project)  # built here, or found in .cache/venvs, outside the suite's time
     suite_started = time.time()
+    record_property("venv_seconds", round(suite_started - venv_started, 1))
     result, counts = run_generated_suite(project, tmp_path / "report.xml", env)
     finished = time.time()
     record_property("tests", counts.get("tests", 0))

@@ -77,30 +77,17 @@ def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(docker):
         assert needed in kept, f"{needed} is excluded by .dockerignore"
 
 
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        ("vendor.compose-spec", "compose.yaml"),
+        ("vendor.github-workflows", ".github/workflows/ci.yml"),
+    ],
+)
 @pytest.mark.parametrize("database", DATABASES)
-def test_compose_file_matches_compose_spec(docker, database):
-    project = docker(database=database)
-
-    run_tool(
-        "check-jsonschema",
-        "--builtin-schema",
-        "vendor.compose-spec",
-        "compose.yaml",
-        cwd=project,
-    )
-
-
-@pytest.mark.parametrize("database", DATABASES)
-def test_github_workflow_matches_workflow_schema(docker, database):
-    project = docker(database=database)
-
-    run_tool(
-        "check-jsonschema",
-        "--builtin-schema",
-        "vendor.github-workflows",
-        ".github/workflows/ci.yml",
-        cwd=project,
-    )
+def test_file_matches_its_schema(docker, database, schema, path):
+    """compose.yaml and the GitHub workflow validate against check-jsonschema's schemas."""
+    run_tool("check-jsonschema", "--builtin-schema", schema, path, cwd=docker(database=database))
 
 
 def test_github_workflow_keeps_github_expressions_unrendered(docker):

@@ -3,15 +3,19 @@
 #   nginx            checks (nginx -t) and serves the systemd-nginx target's site
 #   systemd-analyze  verifies the systemd units and scores their hardening
 #   systemd-socket-activate  hands gunicorn its socket in the tests, as systemd does
-# A missing nginx is installed from Debian's packages (nginx-light) when running as
-# root with apt-get, without starting it as a service: the tests run their own nginx
+#   buildah, podman, runc    build the generated Dockerfile and run its image for real
+#   debootstrap              bootstraps the Debian root filesystems those runs use
+#   systemd-nspawn           boots a Debian under systemd to run the generated units for real
+# A missing tool is installed from Debian's packages (nginx-light for nginx) when running
+# as root with apt-get, without starting any service: the tests run their own nginx
 # process. Anything still missing is reported and the script exits 1.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 
 missing=()
-for tool in nginx systemd-analyze systemd-socket-activate; do
+for tool in nginx systemd-analyze systemd-socket-activate buildah podman runc debootstrap \
+    systemd-nspawn; do
     have "$tool" || missing+=("$tool")
 done
 [ ${#missing[@]} -gt 0 ] || exit 0
@@ -21,6 +25,8 @@ for tool in "${missing[@]}"; do
     case $tool in
         nginx) packages+=(nginx-light) ;;
         systemd-analyze | systemd-socket-activate) packages+=(systemd) ;;
+        buildah | podman | runc | debootstrap) packages+=("$tool") ;;
+        systemd-nspawn) packages+=(systemd-container) ;;
     esac
 done
 

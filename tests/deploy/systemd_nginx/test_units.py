@@ -6,6 +6,8 @@ A missing tool fails the test; shellcheck comes with ``requirements-dev.txt``.
 """
 
 import re
+import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -52,7 +54,10 @@ def test_units_run_the_documented_commands_as_the_service_user(project: Path) ->
     celery = f"{VENV_BIN}/celery -A {SLUG}.worker:celery_app"
 
     assert values(socket_unit, "Socket", "ListenStream") == [SOCKET_PATH]
-    assert values(web, "Service", "Environment") == [f"GUNICORN_BIND=unix:{SOCKET_PATH}"]
+    assert values(web, "Service", "Environment") == [
+        f"GUNICORN_BIND=unix:{SOCKET_PATH}",
+        "PYTHONUNBUFFERED=1",
+    ]
     assert values(web, "Unit", "Requires") == [f"{SLUG}.socket"]
     assert values(web, "Service", "ExecStart") == [
         f"{VENV_BIN}/gunicorn -c gunicorn.conf.py {SLUG}.wsgi:app"
@@ -122,6 +127,46 @@ def test_service_units_expose_at_most_3(project: Path, tmp_path: Path, record_pr
     record_property("exposure", exposures)
     assert len(exposures) == 3
     assert all(level <= MAX_EXPOSURE for level in exposures.values()), exposures
+
+
+def essential_package(path: str) -> str | None:
+    """The Debian package that ships ``path`` on this host, if it is Essential (on every
+    Debian system, minbase included), else None."""
+    result = run([tool("dpkg"), "-S", path], cwd=Path("/"))
+    assert result.returncode == 0, f"no Debian package ships {path}:\n{result.stdout}"
+    owners = [line.partition(": ")[0] for line in result.stdout.splitlines()]
+    (package,) = [owner for owner in owners if not owner.startswith("diversion by")]
+    query = [tool("dpkg-query"), "-W", "-f=${Essential}", package]
+    return package if run(query, cwd=Path("/")).stdout == "yes" else None
+
+
+def test_units_run_nothing_a_minimal_debian_lacks(project: Path) -> None:
+    """Every Exec*= command is the virtualenv's or comes with an Essential package: a
+    minimal Debian (debootstrap --variant=minbase) has no procps, so no /bin/kill."""
+    for path in unit_files(project):
+        for section in parse_unit(path).values():
+            for key, value in section:
+                command = value.lstrip("@-:+!").split()[0] if key.startswith("Exec") else ""
+                if command and not command.startswith(f"{VENV_BIN}/"):
+                    assert essential_package(command), f"{path.name}: {key}={value}"
+
+
+def test_reload_signals_the_main_process_with_the_shells_own_kill(render) -> None:
+    """ExecReload=, with ${MAINPID} substituted as systemd does, sends SIGHUP to the
+    main process with no PATH at all: kill is the shell's builtin."""
+    web = parse_unit(render() / "deploy" / "systemd" / f"{SLUG}.service")
+    (reload,) = values(web, "Service", "ExecReload")
+    assert reload.startswith("/bin/sh -c '") and reload.endswith("'"), reload
+    main = subprocess.Popen(["sleep", "60"])
+    try:
+        script = reload.removeprefix("/bin/sh -c '").removesuffix("'")
+        script = script.replace("${MAINPID}", str(main.pid))
+        result = run(["/bin/sh", "-c", script], cwd=Path("/"), env={"PATH": None})
+        assert result.returncode == 0, result.stdout
+        assert main.wait(timeout=10) == -signal.SIGHUP
+    finally:
+        main.kill()
+        main.wait()
 
 
 def test_socket_unit_runs_no_command(project: Path) -> None:

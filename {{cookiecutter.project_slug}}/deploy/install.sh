@@ -11,7 +11,8 @@
 #      into /opt/{{ cookiecutter.project_slug }}/app (root-owned: the service only reads it),
 #   4. migrates the database (flask db upgrade) as the service user, with the env file,
 #   5. installs the systemd units and the nginx site (a site that was changed in place,
-#      for example by certbot, is kept), enables and (re)starts them,
+#      for example by certbot, is kept), disables Debian's default site, enables and
+#      (re)starts them,
 #   6. checks that /health answers through nginx.
 set -euo pipefail
 umask 022
@@ -114,6 +115,13 @@ elif ! cmp -s "$SOURCE/deploy/nginx/$SLUG.conf" "$SITE"; then
     printf '    compare: diff -u %s %s\n' "$SITE" "$SOURCE/deploy/nginx/$SLUG.conf"
 fi
 ln -sfn "$SITE" "/etc/nginx/sites-enabled/$SLUG.conf"
+# Debian's default site is the default_server of port 80: it would answer a request for
+# any other name (the host's address, say) with its own page or a 404. Disabled, this
+# site answers them; a default site of your own (not Debian's link) is left alone.
+if [ "$(readlink /etc/nginx/sites-enabled/default)" = /etc/nginx/sites-available/default ]; then
+    step "disabling Debian's default nginx site (sites-enabled/default)"
+    rm /etc/nginx/sites-enabled/default
+fi
 nginx -t -q
 
 step "starting $SLUG.socket, ${SERVICES[*]} and nginx"

@@ -44,6 +44,19 @@ def test_nginx_site_serves_the_domain_with_the_apps_body_limit(project: Path) ->
     assert "add_header Strict-Transport-Security" not in site  # HSTS only with TLS
 
 
+def test_nginx_keeps_connections_to_gunicorn_open(project: Path) -> None:
+    """HTTP/1.1 with no Connection: close to an upstream that keeps idle connections, and
+    closes them before gunicorn would (its keepalive: 2 s, unset in gunicorn.conf.py)."""
+    site = (project / "deploy" / "nginx" / f"{SLUG}.conf").read_text()
+    upstream = re.search(rf"^upstream {SLUG} {{\n(.*?)^}}", site, re.MULTILINE | re.DOTALL)
+    assert upstream, site
+    assert re.search(r"^\s*keepalive \d+;$", upstream.group(1), re.MULTILINE), upstream.group(1)
+    assert re.findall(r"^\s*keepalive_timeout (\S+);$", upstream.group(1), re.MULTILINE) == ["1s"]
+    assert "keepalive" not in (project / "gunicorn.conf.py").read_text()
+    assert re.findall(r"^\s*proxy_http_version (\S+);$", site, re.MULTILINE) == ["1.1"]
+    assert re.findall(r"^\s*proxy_set_header Connection (\S+);$", site, re.MULTILINE) == ['""']
+
+
 def test_nginx_site_passes_nginx_t(project: Path, tmp_path: Path) -> None:
     conf = nginx_wrapper(tmp_path, project / "deploy" / "nginx" / f"{SLUG}.conf")
     result = run([tool("nginx"), "-t", "-p", tmp_path, "-c", conf], cwd=tmp_path)
@@ -51,7 +64,14 @@ def test_nginx_site_passes_nginx_t(project: Path, tmp_path: Path) -> None:
     assert "[warn]" not in result.stdout and "[emerg]" not in result.stdout, result.stdout
 
 
-def request(port: int, method: str, path: str, host: str = DOMAIN, length: int | None = None):
+def request(
+    port: int,
+    method: str,
+    path: str,
+    host: str = DOMAIN,
+    length: int | None = None,
+    headers: dict[str, str] | None = None,
+):
     """One HTTP request to nginx on 127.0.0.1:port: (status, headers, body)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -59,6 +79,8 @@ def request(port: int, method: str, path: str, host: str = DOMAIN, length: int |
         connection.putheader("Host", host)
         if length is not None:
             connection.putheader("Content-Length", str(length))
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, response.headers, response.read()
@@ -152,7 +174,10 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
             assert b"READY=1" in notify.recv(4096)
 
-            status, headers, body = request(port, "GET", f"{url_prefix}/")
+            # A client's own X-Forwarded-For is no address to log: nginx appends the one
+            # it sees, which gunicorn logs.
+            spoofed = {"X-Forwarded-For": "203.0.113.9"}
+            status, headers, body = request(port, "GET", f"{url_prefix}/", headers=spoofed)
             assert status == 200 and headers.get_content_type() == "text/html", (status, body)
             stylesheet = f'href="{url_prefix}/static/style.css"'.encode()
             assert stylesheet in body, body
@@ -180,5 +205,7 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             log = gunicorn_log.read()
     assert f"Listening at: unix:{sock}" in log, log
     assert env["GUNICORN_BIND"] == f"unix:{unused}" and not unused.exists()
-    assert f'"GET {url_prefix}/health HTTP/1.0" 200' in log, log
+    # HTTP/1.1 from nginx (keepalive), with the client's address, not the socket's none.
+    assert "\n127.0.0.1 - - [" in log and f'"GET {url_prefix}/health HTTP/1.1" 200' in log, log
+    assert "203.0.113.9" not in log, log
     assert "/static/style.css" not in log, "nginx, not gunicorn, serves the static files"

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pymysql
 import pytest
 
+from .deploy.container.report import write_summary as write_container_summary
 from .helpers import ROOT, fresh_postgres_database, service_url
 
 
@@ -80,7 +81,13 @@ def redis_url(worker_id: str) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """After the run, list the variants whose suite ran (tests/variants/test_matrix.py):
+    """After the run, the variants run and the container images built and run."""
+    write_variants_summary(terminalreporter)
+    write_container_summary(terminalreporter)
+
+
+def write_variants_summary(terminalreporter) -> None:
+    """List the variants whose suite ran (tests/variants/test_matrix.py):
     id, the six pairwise values, the generated suite's test count and seconds, the
     outcome; then the matrix's wall time (first variant's start to last variant's end),
     the sum of the suites' times and of the time spent on their virtualenvs.

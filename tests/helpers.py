@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -18,8 +19,9 @@ import urllib.error
 import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import psycopg
@@ -34,6 +36,7 @@ CACHE = ROOT / ".cache"
 BIN = Path(sys.executable).parent
 DEFAULT_SLUG = "flask_service"
 DATABASES = ("postgresql", "mysql", "sqlite")
+T = TypeVar("T")
 #: A Cookiecutter variable or tag left in a rendered file.
 UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
 
@@ -94,14 +97,51 @@ def run(
 
 
 def stop(process: subprocess.Popen) -> None:
-    """Stop a server started by a test: SIGTERM, then SIGKILL after 30 s; reap it."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    """Stop a server started by a test: SIGTERM, then SIGKILL after 30 s; reap it.
+
+    A process started in a session of its own (``start_new_session=True``) is stopped
+    with every process of its group: ``flask run --debug`` serves from a child of its
+    reloader, a Celery worker forks its pool.
+    """
+    if process.poll() is not None:
+        return
+    group = os.getpgid(process.pid) == process.pid
+
+    def send(signum: int) -> None:
+        if group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        send(signal.SIGKILL)
+        process.wait()
+
+
+def wait_until(
+    ready: Callable[[], T | None],
+    what: str,
+    timeout: float = 30,
+    alive: Callable[[], bool] = lambda: True,
+    details: Callable[[], str] = lambda: "",
+) -> T:
+    """Call ``ready()`` every 0.2 s until it returns something true, and return that.
+
+    :param what: what is awaited, for the failure message.
+    :param alive: False once what is awaited can no longer come (its process exited).
+    :param details: text to add to a failure (a log).
+    :raises AssertionError: naming ``what`` and adding ``details()``, when ``alive()``
+        is false or ``timeout`` seconds have passed.
+    """
+    deadline = time.monotonic() + timeout
+    while not (result := ready()):
+        assert alive(), f"{what}: stopped waiting, it exited\n{details()}"
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s\n{details()}"
+        time.sleep(0.2)
+    return result
 
 
 def cached_venv(venv: Path, requirements: list[str | Path]) -> Path:
@@ -207,13 +247,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def get(url: str) -> tuple[int, dict]:
-    """GET ``url``: its status and JSON body, for error statuses too."""
+def request_json(
+    url: str, method: str = "GET", body: dict | None = None, timeout: float = 10, **headers: str
+) -> tuple[int, dict]:
+    """One HTTP request with an optional JSON ``body`` and ``headers``: the response's
+    status and JSON body, for error statuses too. Connection errors raise ``OSError``."""
+    request = urllib.request.Request(
+        url,
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **headers},
+    )
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
         return error.code, json.load(error)
+
+
+def get(url: str) -> tuple[int, dict]:
+    """GET ``url``: its status and JSON body, for error statuses too."""
+    return request_json(url, timeout=5)
+
+
+def answers(url: str) -> bool:
+    """Whether something answers ``url`` over HTTP, whatever the status."""
+    try:
+        get(url)
+    except OSError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -244,15 +307,8 @@ def gunicorn(
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                get(f"{base}{prefix}/health")
-                break
-            except OSError:
-                assert server.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
-                time.sleep(0.2)
+        wait_until(lambda: answers(f"{base}{prefix}/health"), "gunicorn's answer",
+                   alive=lambda: server.poll() is None, details=log.read_text)  # fmt: skip
         yield base
     finally:
         stop(server)

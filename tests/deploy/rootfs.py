@@ -10,10 +10,11 @@ changes. The recipe is ../shared/DESIGN.md's "Running deploy targets for real".
 import hashlib
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from filelock import FileLock
+
+from ..helpers import run
 
 #: Where the roots are kept: ``$ROOTFS_CACHE``, else ``~/.cache/cookiecutter-flask-service``.
 ROOTFS_CACHE = Path(
@@ -59,11 +60,5 @@ def debootstrap_root(name: str, packages: list[str]) -> Path:
 
 def step(command: list[str | Path]) -> None:
     """Run one step of a bootstrap; fail with its output when it fails."""
-    result = subprocess.run(
-        [str(part) for part in command],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        check=False,
-    )
+    result = run(command, cwd=ROOTFS_CACHE, timeout=1800)
     assert result.returncode == 0, f"{command[0]} failed:\n{result.stdout[-5000:]}"

@@ -10,16 +10,14 @@ what a developer's machine would differ in: a free port for ``flask run``
 
 import os
 import re
-import signal
 import subprocess
-import time
 from pathlib import Path
 
 import psycopg
 import pymysql
 import pytest
 
-from ..helpers import free_port, get
+from ..helpers import free_port, get, stop, wait_until
 
 #: Seconds a server may take to say it is ready.
 START_TIMEOUT = 60
@@ -47,14 +45,11 @@ def quickstart_lines(project: Path) -> list[str]:
     return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
-def wait_for(process: subprocess.Popen, log: Path, text: str) -> None:
-    """Wait until ``text`` is in ``log``; fail with the log when the process exits first
-    or ``START_TIMEOUT`` passes."""
-    deadline = time.monotonic() + START_TIMEOUT
-    while text not in log.read_text():
-        assert process.poll() is None, f"exited with {process.returncode}:\n{log.read_text()}"
-        assert time.monotonic() < deadline, f"no {text!r} in {START_TIMEOUT} s:\n{log.read_text()}"
-        time.sleep(0.2)
+def wait_for_output(process: subprocess.Popen, log: Path, text: str) -> None:
+    """Wait until the background ``process`` writes ``text`` to its ``log``; fail with
+    the log when it exits first or ``START_TIMEOUT`` passes."""
+    wait_until(lambda: text in log.read_text(), f"{text!r} in its output", START_TIMEOUT,
+               alive=lambda: process.poll() is None, details=log.read_text)  # fmt: skip
 
 
 def drop_database(database: str, name: str) -> None:
@@ -66,18 +61,6 @@ def drop_database(database: str, name: str) -> None:
     elif database == "mysql":
         with pymysql.connect(host="127.0.0.1", user="root", autocommit=True) as db:
             db.cursor().execute(f"DROP DATABASE IF EXISTS `{name}`")
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """Stop a background command and every process it started (``flask run --debug``
-    runs the server in a child of its reloader; the worker forks its pool)."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -100,7 +83,7 @@ def test_quickstart_runs_as_written(bake, redis_url: str, tmp_path: Path, varian
                 )  # fmt: skip
             if ready:
                 servers.append(process)
-                wait_for(process, log, ready)
+                wait_for_output(process, log, ready)
             else:
                 assert process.wait(timeout=600) == 0, f"{line}\n{log.read_text()}"
         base = f"http://127.0.0.1:{port}"
@@ -109,5 +92,5 @@ def test_quickstart_runs_as_written(bake, redis_url: str, tmp_path: Path, varian
         assert (status, body["status"]) == (200, "ok"), body
     finally:
         for process in servers:
-            stop_group(process)
+            stop(process)
         drop_database(answers["database"], project.name)

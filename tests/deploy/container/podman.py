@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from ...helpers import get
+from ...helpers import answers, run, wait_until
 from ..rootfs import ROOTFS_CACHE, debootstrap_root
 
 #: The storage, configuration and records of the image tests.
@@ -94,15 +94,7 @@ def engine_env() -> dict[str, str]:
 def tool(*args: str | Path, timeout: int = 120, check: bool = True) -> str:
     """Run ``buildah``/``podman ARGS`` with our configuration; return its output (stdout
     and stderr). With ``check``, fail with the output when it exits non-zero."""
-    result = subprocess.run(
-        [str(arg) for arg in args],
-        env={**os.environ, **engine_env()},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    result = run(list(args), cwd=CONTAINERS, env=engine_env(), timeout=timeout)
     if check:
         assert result.returncode == 0, f"{' '.join(map(str, args[:3]))} failed:\n{result.stdout}"
     return result.stdout
@@ -206,15 +198,8 @@ class Container:
     def exec(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """``podman exec`` in the container, with ``env`` added to its environment; the
         completed process, output in stdout."""
-        return subprocess.run(
-            ["podman", "exec", *env_options(env or {}), self.id, *args],
-            env={**os.environ, **engine_env()},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        command = ["podman", "exec", *env_options(env or {}), self.id, *args]
+        return run(command, cwd=CONTAINERS, env=engine_env(), timeout=60)
 
     def stop(self, grace: int, pre_stop: list[str] = ()) -> tuple[int, float]:
         """Stop as Kubernetes does: run the ``pre_stop`` command in the container, then
@@ -292,11 +277,5 @@ def wait_for(web: Container, url: str, timeout: float = 60) -> float:
     :raises AssertionError: with the container's logs when it stops or stays silent.
     """
     started = time.monotonic()
-    while True:
-        try:
-            get(url)
-            return round(time.monotonic() - started, 1)
-        except OSError:
-            assert web.running(), f"the container stopped:\n{web.logs()}"
-            assert time.monotonic() - started < timeout, f"{url}: no answer\n{web.logs()}"
-            time.sleep(0.2)
+    wait_until(lambda: answers(url), f"{url}: an answer", timeout, web.running, web.logs)
+    return round(time.monotonic() - started, 1)

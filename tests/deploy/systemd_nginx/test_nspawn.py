@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from ...helpers import wait_until
 from ..rootfs import debootstrap_root
 from .deploy_files import SLUG
 from .load import Load, fetch
@@ -48,14 +49,6 @@ def assert_port_80_free() -> None:
                     f"port 80 of this host is taken ({address}: {error}); the container's "
                     "nginx needs it: stop what listens there (ss -ltnp 'sport = :80')"
                 )
-
-
-def wait_for(check, what: str, seconds: float = 15) -> None:
-    """Wait until ``check()`` is true; fail naming ``what``."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"{what}: not within {seconds} s"
-        time.sleep(0.2)
 
 
 def journal(container: Container, unit: str) -> str:
@@ -133,7 +126,7 @@ def test_install_sh_serves_reloads_restarts_reboots_and_upgrades_under_systemd(
 
             # Beat's start-up is in the journal while beat runs, not once it stops.
             beat = f"{SLUG}-beat.service"
-            wait_for(lambda: "celery beat v" in journal(container, beat), "beat's banner")
+            wait_until(lambda: "celery beat v" in journal(container, beat), "beat's banner", 15)
             assert container.run(["systemctl", "is-active", beat]).stdout.strip() == "active"
 
             # The access log names the client (127.0.0.1), from nginx's X-Forwarded-For.
@@ -159,7 +152,9 @@ def test_install_sh_serves_reloads_restarts_reboots_and_upgrades_under_systemd(
             restart = container.run(["systemctl", "restart", worker])
             assert restart.returncode == 0, restart.stdout
             assert main_pid(container, worker) not in (before, "0")
-            wait_for(lambda: journal(container, worker).count(" ready.") > ready, "worker ready")
+            wait_until(
+                lambda: journal(container, worker).count(" ready.") > ready, "worker ready", 15
+            )
 
             exposures = {}
             for service in SERVICES:

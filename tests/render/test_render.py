@@ -99,7 +99,7 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
             {"app_style": "api"},
             [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/auth.py",
              f"{DEFAULT_SLUG}/forms.py", f"{DEFAULT_SLUG}/todos.py", "tests/test_auth.py"],
-            ["render_template", "flask_login", "flask_wtf", "csrf", "Flask-WTF"],
+            ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager", "errors/error.html"],
         ),
         (
             {"cache": "none"},

@@ -133,8 +133,8 @@ def test_attachment(api: FlaskClient) -> None:
 def test_attachment_needs_a_file(api: FlaskClient) -> None:
     todo = create(api, "No file")
     response = api.put(f"/api/v1/todos/{todo['id']}/attachment", data={"other": "x"})
-    assert response.status_code == 400
-    assert "file" in response.get_json()["detail"]
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"file": ["Missing data for required field."]}
 
 
 def test_attachment_over_the_limit_is_413(api: FlaskClient, app: Flask) -> None:

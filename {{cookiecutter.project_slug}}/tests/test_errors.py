@@ -21,6 +21,32 @@ def test_non_json_body_is_415(api: FlaskClient) -> None:
     assert response.mimetype == PROBLEM
 
 
+def test_json_nested_too_deeply_is_400(api: FlaskClient) -> None:
+    body = "[" * 100_000 + "]" * 100_000
+    response = api.post("/api/v1/todos", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["detail"] == "The JSON body is nested too deeply."
+
+
+def test_an_empty_body_is_422_naming_the_missing_fields(api: FlaskClient) -> None:
+    response = api.post("/api/v1/todos")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"title": ["Missing data for required field."]}
+
+
+@pytest.mark.parametrize("todo_id", ["2147483648", "99999999999999999999", "0", "-1", "1e3"])
+def test_ids_the_database_cannot_hold_are_404(api: FlaskClient, todo_id: str) -> None:
+    response = api.get(f"/api/v1/todos/{todo_id}")
+    assert response.status_code == 404
+    assert response.mimetype == PROBLEM
+
+
+def test_a_page_number_out_of_range_is_422(api: FlaskClient) -> None:
+    response = api.get("/api/v1/todos?page=99999999999999999999")
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["page"]
+
+
 def test_json_that_is_not_an_object_is_422(api: FlaskClient) -> None:
     response = api.post("/api/v1/todos", json=["a", "list"])
     assert response.status_code == 422

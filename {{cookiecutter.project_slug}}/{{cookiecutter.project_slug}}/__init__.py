@@ -5,8 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import errors
-from .api import bp as api_bp
+from . import api, converters, errors
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -53,15 +52,14 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 {%- if cookiecutter.worker == "celery" %}
     celery_init_app(app)
 {%- endif %}
+    converters.init_app(app)
+    api.init_app(app)
     errors.init_app(app)
 
     app.register_blueprint(main_bp)
 {%- if cookiecutter.app_style == "full" %}
     app.register_blueprint(auth_bp)
     app.register_blueprint(todos_bp)
-{%- endif %}
-    app.register_blueprint(api_bp)
-{%- if cookiecutter.app_style == "full" %}
-    csrf.exempt(api_bp)
+    csrf.exempt(api.bp)
 {%- endif %}
     return app

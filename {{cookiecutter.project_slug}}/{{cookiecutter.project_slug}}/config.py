@@ -143,6 +143,12 @@ class Config:
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
         self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)
+        #: The OpenAPI document (flask-smorest): ``/api/v1/openapi.json``.
+        self.API_TITLE = self.APP_NAME
+        self.API_VERSION = "1"
+        self.OPENAPI_VERSION = "3.1.0"
+        self.OPENAPI_URL_PREFIX = "/api/v1"
+        self.OPENAPI_JSON_PATH = "openapi.json"
         #: How passwords are hashed: werkzeug.security's ``generate_password_hash`` method
         #: syntax; its default, scrypt (n=2**15, r=8, p=1), is deliberately slow.
         self.PASSWORD_HASH_METHOD = "scrypt"

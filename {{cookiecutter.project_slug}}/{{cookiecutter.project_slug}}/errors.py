@@ -21,7 +21,6 @@ answered with a plain 500, never with the traceback.
 from typing import Any
 
 from flask import Flask, Response, jsonify{{ ", render_template, request" if cookiecutter.app_style == "full" }}
-from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 {%- if cookiecutter.app_style == "full" %}
@@ -71,7 +70,7 @@ def handle_http_exception(error: HTTPException) -> Response | tuple[str, int]:
     status = error.code or 500
     if not wants_json():
         return render_template("errors/error.html", error=error, status=status), status
-    response = problem(status, error.description)
+    response = request_problem(error)
 {%- else %}
 
 
@@ -82,7 +81,7 @@ def handle_http_exception(error: HTTPException) -> Response:
     client never sees a traceback. Headers the exception carries (``Allow`` on 405)
     are kept.
     """
-    response = problem(error.code or 500, error.description)
+    response = request_problem(error)
 {%- endif %}
     for name, value in error.get_headers():
         if name.lower() != "content-type":
@@ -90,12 +89,31 @@ def handle_http_exception(error: HTTPException) -> Response:
     return response
 
 
-def handle_validation_error(error: ValidationError) -> Response:
-    """Answer a marshmallow validation error with 422 and the messages per field."""
-    return problem(422, "The request body is not valid.", errors=error.normalized_messages())
+def request_problem(error: HTTPException) -> Response:
+    """Problem Details for an HTTP exception, with what a request parser attached.
+
+    webargs (through flask-smorest's ``abort``) puts the messages of an unparsable or
+    invalid request in ``error.data["messages"]``, by location (``json``, ``query``,
+    ``files``): they become the ``errors`` member, by field name where the location's
+    messages are per field. Headers it attaches are sent too.
+    """
+    data = getattr(error, "data", None) or {}
+    members: dict[str, Any] = {}
+    if "messages" in data:
+        detail = "The request is not valid: see errors."
+        members["errors"] = {}
+        for location, messages in data["messages"].items():
+            if isinstance(messages, dict):
+                members["errors"].update(messages)
+            else:
+                members["errors"][location] = messages
+    else:
+        detail = error.description
+    response = problem(error.code or 500, detail, **members)
+    response.headers.update(data.get("headers") or {})
+    return response
 
 
 def init_app(app: Flask) -> None:
-    """Register the error handlers on ``app``."""
+    """Register the error handlers on ``app`` (after flask-smorest's, which they replace)."""
     app.register_error_handler(HTTPException, handle_http_exception)
-    app.register_error_handler(ValidationError, handle_validation_error)

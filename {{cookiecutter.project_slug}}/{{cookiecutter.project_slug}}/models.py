@@ -22,6 +22,8 @@ PASSWORD_MIN = 8
 TITLE_MAX = 200
 FILENAME_MAX = 255
 MIMETYPE_MAX = 127
+#: The largest id: primary keys are INTEGER columns, 32-bit signed on PostgreSQL and MySQL.
+ID_MAX = 2**31 - 1
 {%- if cookiecutter.database == "mysql" %}
 
 #: Attachment column type: MySQL's plain BLOB holds only 64 KiB, LONGBLOB up to 4 GiB.

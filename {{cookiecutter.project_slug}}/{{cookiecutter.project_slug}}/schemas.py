@@ -1,9 +1,14 @@
-"""marshmallow schemas: what the JSON API accepts and returns."""
+"""marshmallow schemas: what the JSON API accepts and returns.
+
+flask-smorest parses requests with them (webargs) and writes them into the OpenAPI
+document, so the rules here are both enforced and documented.
+"""
 
 from flask import url_for
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from .models import PASSWORD_MIN, TITLE_MAX, USERNAME_MAX, Todo
+from .models import ID_MAX, PASSWORD_MIN, TITLE_MAX, USERNAME_MAX, Todo
 
 
 class UserSchema(Schema):
@@ -16,30 +21,84 @@ class UserSchema(Schema):
     )
 
 
+class TokenSchema(Schema):
+    """A bearer token: an OAuth 2.0 token response (RFC 6749, section 5.1)."""
+
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"enum": ["Bearer"]})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds."})
+
+
+class AttachmentSchema(Schema):
+    """A todo's file: name, MIME type, size in bytes, and where to download it."""
+
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.String(required=True)
+
+
 class TodoSchema(Schema):
-    """A todo. ``attachment`` describes the file (name, type, size in bytes, URL)."""
+    """A todo. ``attachment`` describes the file, or is null when there is none."""
 
     id = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
     done = fields.Boolean(load_default=False)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
-    attachment = fields.Method("dump_attachment", dump_only=True)
+    attachment = fields.Method(
+        "dump_attachment",
+        dump_only=True,
+        allow_none=True,
+        metadata={"oneOf": [{"$ref": "#/components/schemas/Attachment"}, {"type": "null"}]},
+    )
 
     def dump_attachment(self, todo: Todo) -> dict[str, object] | None:
         """Describe the attachment of ``todo``, or None when it has none."""
         if todo.attachment_name is None:
             return None
-        return {
-            "name": todo.attachment_name,
-            "type": todo.attachment_type,
-            "size": todo.attachment_size,
-            "url": url_for("api.get_attachment", todo_id=todo.id),
-        }
+        return AttachmentSchema().dump(
+            {
+                "name": todo.attachment_name,
+                "type": todo.attachment_type,
+                "size": todo.attachment_size,
+                "url": url_for("api.get_attachment", todo_id=todo.id),
+            }
+        )
+
+
+class TodoChangesSchema(Schema):
+    """The members of a todo to change (PATCH): ``title``, ``done`` or both."""
+
+    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
+    done = fields.Boolean()
 
 
 class PageSchema(Schema):
-    """Query parameters of a paginated list."""
+    """Query parameters of a paginated list (a page past the last one is empty)."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=ID_MAX))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class TodoPageSchema(Schema):
+    """One page of todos, and where it sits in the whole list."""
+
+    items = fields.List(fields.Nested(TodoSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class TodoCountsSchema(Schema):
+    """How many todos a user has: all of them, the done and the open ones."""
+
+    total = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+
+
+class UploadSchema(Schema):
+    """A multipart/form-data body carrying one file in the field ``file``."""
+
+    file = Upload(required=True)

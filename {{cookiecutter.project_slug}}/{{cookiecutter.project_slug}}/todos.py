@@ -51,7 +51,7 @@ def index() -> Response | str:
     )
 
 
-@bp.route("/<int:todo_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:todo_id>/edit", methods=["GET", "POST"])
 def edit(todo_id: int) -> Response | str:
     """Edit a todo's title, state and attachment."""
     todo = own_todo(todo_id, current_user.id)
@@ -63,7 +63,7 @@ def edit(todo_id: int) -> Response | str:
     return render_template("todos/edit.html", form=form, todo=todo)
 
 
-@bp.post("/<int:todo_id>/toggle")
+@bp.post("/<id:todo_id>/toggle")
 def toggle(todo_id: int) -> Response:
     """Flip a todo between open and done."""
     todo = own_todo(todo_id, current_user.id)
@@ -72,7 +72,7 @@ def toggle(todo_id: int) -> Response:
     return redirect(url_for("todos.index"))
 
 
-@bp.post("/<int:todo_id>/delete")
+@bp.post("/<id:todo_id>/delete")
 def delete(todo_id: int) -> Response:
     """Delete a todo and its attachment."""
     todo = own_todo(todo_id, current_user.id)
@@ -82,7 +82,7 @@ def delete(todo_id: int) -> Response:
     return redirect(url_for("todos.index"))
 
 
-@bp.get("/<int:todo_id>/attachment")
+@bp.get("/<id:todo_id>/attachment")
 def attachment(todo_id: int) -> Response:
     """Download a todo's attachment."""
     return attachment_response(own_todo(todo_id, current_user.id))

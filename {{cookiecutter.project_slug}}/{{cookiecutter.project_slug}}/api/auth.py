@@ -4,19 +4,26 @@ Tokens are signed, time-limited values (itsdangerous) holding the user's id; the
 no table and expire after ``API_TOKEN_MAX_AGE`` seconds.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Response, current_app
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ..errors import problem
 from ..extensions import db
 from ..models import User
+from ..openapi import BASIC_AUTH, BEARER_AUTH, error_response
+from . import bp
 
 basic_auth = HTTPBasicAuth()
 token_auth = HTTPTokenAuth(scheme="Bearer")
 
 TOKEN_SALT = "api-token"
+
+View = TypeVar("View", bound=Callable[..., object])
 
 
 def serializer() -> URLSafeTimedSerializer:
@@ -43,7 +50,7 @@ def verify_token(token: str) -> User | None:
     """Return the user a valid, unexpired token names, else None (401)."""
     try:
         data = serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
-    except BadSignature:  # also covers SignatureExpired
+    except BadData:  # a bad signature, an expired token, an unreadable payload
         return None
     return db.session.get(User, data["user_id"])
 
@@ -58,3 +65,17 @@ def auth_error(status: int) -> Response:
 
 basic_auth.error_handler(auth_error)
 token_auth.error_handler(auth_error)
+
+
+def basic_required(view: View) -> View:
+    """Require HTTP Basic credentials for ``view``, and document it (401, ``basicAuth``)."""
+    view = basic_auth.login_required(view)
+    view = bp.alt_response(401, **error_response("The username or the password is wrong."))(view)
+    return bp.doc(security=BASIC_AUTH)(view)
+
+
+def bearer_required(view: View) -> View:
+    """Require a valid bearer token for ``view``, and document it (401, ``bearerAuth``)."""
+    view = token_auth.login_required(view)
+    view = bp.alt_response(401, **error_response("A valid bearer token is required."))(view)
+    return bp.doc(security=BEARER_AUTH)(view)

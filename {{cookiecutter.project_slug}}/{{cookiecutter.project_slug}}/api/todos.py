@@ -1,20 +1,30 @@
 """API todos: CRUD, attachments, counts{{ " and the purge task" if cookiecutter.worker == "celery" }}."""
 
-from flask import Response, abort, jsonify, request, url_for
+from flask import Response, url_for
 from sqlalchemy import select
 
 from ..attachments import attachment_response, store_upload
 from ..extensions import db
 from ..models import Todo, own_todo, todo_counts
-from ..schemas import PageSchema, TodoSchema
+from ..openapi import error_response
+from ..schemas import (
+    PageSchema,
+    TodoChangesSchema,
+    TodoCountsSchema,
+    TodoPageSchema,
+    TodoSchema,
+    UploadSchema,
+)
 {%- if cookiecutter.worker == "celery" %}
 from ..tasks import purge_completed_todos
 {%- endif %}
 from . import bp
-from .auth import token_auth
+from .auth import bearer_required, token_auth
+{%- if cookiecutter.worker == "celery" %}
+from .tasks import TaskStartedSchema
+{%- endif %}
 
-todo_schema = TodoSchema()
-page_schema = PageSchema()
+TODO_NOT_FOUND = "No such todo: it does not exist or belongs to another user."
 
 
 def current_user_id() -> int:
@@ -23,109 +33,146 @@ def current_user_id() -> int:
 
 
 @bp.get("/todos")
-@token_auth.login_required
-def list_todos() -> Response:
+@bearer_required
+@bp.arguments(PageSchema, location="query", as_kwargs=True)
+@bp.response(200, TodoPageSchema)
+@bp.doc(tags=["todos"])
+def list_todos(page: int, per_page: int) -> dict[str, object]:
     """List the caller's todos, oldest first, a page at a time (``page``, ``per_page``)."""
-    args = page_schema.load(request.args)
-    page = db.paginate(
+    found = db.paginate(
         select(Todo).where(Todo.user_id == current_user_id()).order_by(Todo.id),
-        page=args["page"],
-        per_page=args["per_page"],
+        page=page,
+        per_page=per_page,
         error_out=False,
     )
-    return jsonify(
-        items=todo_schema.dump(page.items, many=True),
-        page=page.page,
-        per_page=page.per_page,
-        total=page.total,
-    )
+    return {
+        "items": found.items,
+        "page": found.page,
+        "per_page": found.per_page,
+        "total": found.total,
+    }
 
 
 @bp.post("/todos")
-@token_auth.login_required
-def create_todo() -> tuple[Response, int, dict[str, str]]:
+@bearer_required
+@bp.arguments(TodoSchema)
+@bp.response(201, TodoSchema, headers={"Location": {"schema": {"type": "string"}}})
+@bp.doc(tags=["todos"])
+def create_todo(data: dict[str, object]) -> tuple[Todo, dict[str, str]]:
     """Create a todo from ``{"title", "done"}``: 201 with a ``Location`` header."""
-    todo = Todo(user_id=current_user_id(), **todo_schema.load(request.get_json()))
+    todo = Todo(user_id=current_user_id(), **data)
     db.session.add(todo)
     db.session.commit()
-    location = url_for("api.get_todo", todo_id=todo.id)
-    return jsonify(todo_schema.dump(todo)), 201, {"Location": location}
+    return todo, {"Location": url_for("api.get_todo", todo_id=todo.id)}
 
 
-@bp.get("/todos/<int:todo_id>")
-@token_auth.login_required
-def get_todo(todo_id: int) -> Response:
+@bp.get("/todos/<id:todo_id>")
+@bearer_required
+@bp.response(200, TodoSchema)
+@bp.alt_response(404, **error_response(TODO_NOT_FOUND))
+@bp.doc(tags=["todos"])
+def get_todo(todo_id: int) -> Todo:
     """One todo."""
-    return jsonify(todo_schema.dump(own_todo(todo_id, current_user_id())))
+    return own_todo(todo_id, current_user_id())
 
 
-@bp.route("/todos/<int:todo_id>", methods=["PUT", "PATCH"])
-@token_auth.login_required
-def update_todo(todo_id: int) -> Response:
-    """Replace (PUT) or partly update (PATCH) a todo's title and state."""
-    todo = own_todo(todo_id, current_user_id())
-    data = todo_schema.load(request.get_json(), partial=request.method == "PATCH")
+@bp.put("/todos/<id:todo_id>")
+@bearer_required
+@bp.arguments(TodoSchema)
+@bp.response(200, TodoSchema)
+@bp.alt_response(404, **error_response(TODO_NOT_FOUND))
+@bp.doc(tags=["todos"])
+def replace_todo(data: dict[str, object], todo_id: int) -> Todo:
+    """Replace a todo's title and state (``done`` is false unless given)."""
+    return update(own_todo(todo_id, current_user_id()), data)
+
+
+@bp.patch("/todos/<id:todo_id>")
+@bearer_required
+@bp.arguments(TodoChangesSchema)
+@bp.response(200, TodoSchema)
+@bp.alt_response(404, **error_response(TODO_NOT_FOUND))
+@bp.doc(tags=["todos"])
+def update_todo(data: dict[str, object], todo_id: int) -> Todo:
+    """Change the given members of a todo (``title``, ``done``)."""
+    return update(own_todo(todo_id, current_user_id()), data)
+
+
+def update(todo: Todo, data: dict[str, object]) -> Todo:
+    """Set the members of ``todo`` that ``data`` holds and commit."""
     for name, value in data.items():
         setattr(todo, name, value)
     db.session.commit()
-    return jsonify(todo_schema.dump(todo))
+    return todo
 
 
-@bp.delete("/todos/<int:todo_id>")
-@token_auth.login_required
-def delete_todo(todo_id: int) -> tuple[str, int]:
+@bp.delete("/todos/<id:todo_id>")
+@bearer_required
+@bp.response(204)
+@bp.alt_response(404, **error_response(TODO_NOT_FOUND))
+@bp.doc(tags=["todos"])
+def delete_todo(todo_id: int) -> None:
     """Delete a todo and its attachment: 204."""
     db.session.delete(own_todo(todo_id, current_user_id()))
     db.session.commit()
-    return "", 204
 
 
-@bp.put("/todos/<int:todo_id>/attachment")
-@token_auth.login_required
-def put_attachment(todo_id: int) -> Response:
-    """Attach the multipart form field ``file`` to a todo, replacing any earlier one.
-
-    Bodies over ``MAX_CONTENT_LENGTH`` get 413; a request without ``file`` gets 400.
-    """
+@bp.put("/todos/<id:todo_id>/attachment")
+@bearer_required
+@bp.arguments(UploadSchema, location="files")
+@bp.response(200, TodoSchema)
+@bp.alt_response(404, **error_response(TODO_NOT_FOUND))
+@bp.alt_response(413, **error_response("The body is larger than MAX_CONTENT_LENGTH."))
+@bp.doc(tags=["todos"])
+def put_attachment(files: dict[str, object], todo_id: int) -> Todo:
+    """Attach the multipart form field ``file`` to a todo, replacing any earlier one."""
     todo = own_todo(todo_id, current_user_id())
-    upload = request.files.get("file")
-    if upload is None:
-        abort(400, "Send the file as the multipart form field 'file'.")
-    store_upload(todo, upload)
+    store_upload(todo, files["file"])
     db.session.commit()
-    return jsonify(todo_schema.dump(todo))
+    return todo
 
 
-@bp.get("/todos/<int:todo_id>/attachment")
-@token_auth.login_required
+@bp.get("/todos/<id:todo_id>/attachment")
+@bearer_required
+@bp.alt_response(404, **error_response("No such todo, or it has no attachment."))
+@bp.doc(
+    tags=["todos"],
+    responses={"200": {"description": "The file, as uploaded.", "content": {"*/*": {}}}},
+)
 def get_attachment(todo_id: int) -> Response:
     """Download a todo's attachment; 404 when it has none."""
     return attachment_response(own_todo(todo_id, current_user_id()))
 
 
-@bp.delete("/todos/<int:todo_id>/attachment")
-@token_auth.login_required
-def delete_attachment(todo_id: int) -> tuple[str, int]:
+@bp.delete("/todos/<id:todo_id>/attachment")
+@bearer_required
+@bp.response(204)
+@bp.alt_response(404, **error_response(TODO_NOT_FOUND))
+@bp.doc(tags=["todos"])
+def delete_attachment(todo_id: int) -> None:
     """Remove a todo's attachment: 204."""
     own_todo(todo_id, current_user_id()).clear_attachment()
     db.session.commit()
-    return "", 204
 
 
 @bp.get("/todos/summary")
-@token_auth.login_required
-def summary() -> Response:
+@bearer_required
+@bp.response(200, TodoCountsSchema)
+@bp.doc(tags=["todos"])
+def summary() -> dict[str, int]:
     """How many todos the caller has, open and done (served from the cache)."""
-    return jsonify(todo_counts(current_user_id()))
+    return todo_counts(current_user_id())
 
 {%- if cookiecutter.worker == "celery" %}
 
 
 @bp.post("/todos/purge")
-@token_auth.login_required
-def purge() -> tuple[Response, int, dict[str, str]]:
+@bearer_required
+@bp.response(202, TaskStartedSchema, headers={"Location": {"schema": {"type": "string"}}})
+@bp.doc(tags=["todos"])
+def purge() -> tuple[dict[str, str], dict[str, str]]:
     """Start deleting the caller's completed todos in the worker: 202 and the task's URL."""
     result = purge_completed_todos.delay(current_user_id())
     location = url_for("api.get_task", task_id=result.id)
-    return jsonify(task_id=result.id, status_url=location), 202, {"Location": location}
+    return {"task_id": result.id, "status_url": location}, {"Location": location}
 {%- endif %}

@@ -1,40 +1,39 @@
 """API accounts and tokens."""
 
-from flask import Response, current_app, jsonify, request
+from flask import abort, current_app
 
-from ..errors import problem
-from ..models import UsernameTakenError, create_user
-from ..schemas import UserSchema
+from ..models import User, UsernameTakenError, create_user
+from ..openapi import error_response
+from ..schemas import TokenSchema, UserSchema
 from . import bp
-from .auth import basic_auth, issue_token
-
-user_schema = UserSchema()
+from .auth import basic_auth, basic_required, issue_token
 
 
 @bp.post("/users")
-def register() -> Response | tuple[Response, int]:
+@bp.arguments(UserSchema)
+@bp.response(201, UserSchema)
+@bp.alt_response(409, **error_response("The username is taken."))
+@bp.doc(tags=["users"], security=[])
+def register(data: dict[str, str]) -> User:
     """Create an account from ``{"username", "password"}``: 201, or 409 when taken."""
-    data = user_schema.load(request.get_json())
     try:
-        user = create_user(data["username"], data["password"])
+        return create_user(data["username"], data["password"])
     except UsernameTakenError:
-        return problem(409, "This username is taken.")
-    return jsonify(user_schema.dump(user)), 201
+        abort(409, "This username is taken.")
 
 
 @bp.post("/tokens")
-@basic_auth.login_required
-def create_token() -> tuple[Response, int]:
+@basic_required
+@bp.response(201, TokenSchema)
+@bp.doc(tags=["users"])
+def create_token() -> dict[str, object]:
     """Exchange HTTP Basic credentials for a bearer token.
 
     The body has the shape of an OAuth 2.0 token response (RFC 6749, section 5.1):
     ``access_token``, ``token_type`` and ``expires_in`` (seconds).
     """
-    return (
-        jsonify(
-            access_token=issue_token(basic_auth.current_user()),
-            token_type="Bearer",
-            expires_in=current_app.config["API_TOKEN_MAX_AGE"],
-        ),
-        201,
-    )
+    return {
+        "access_token": issue_token(basic_auth.current_user()),
+        "token_type": "Bearer",
+        "expires_in": current_app.config["API_TOKEN_MAX_AGE"],
+    }

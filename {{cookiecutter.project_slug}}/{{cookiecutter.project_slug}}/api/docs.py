@@ -1,0 +1,34 @@
+"""The interactive API docs: Swagger UI at ``/api/v1/docs``, served from this app.
+
+Swagger UI's files come from the flask-swagger-ui package (its ``dist`` directory), so
+the page needs no CDN. The page itself has no inline script: ``docs.js`` starts Swagger
+UI on the document named by the page's ``data-spec-url``.
+"""
+
+from importlib.resources import files
+
+from flask import Blueprint, Response, render_template, send_from_directory
+
+#: The directory of Swagger UI's built files in the flask-swagger-ui package.
+SWAGGER_UI_DIST = str(files("flask_swagger_ui") / "dist")
+
+bp = Blueprint(
+    "docs",
+    __name__,
+    url_prefix="/api/v1/docs",
+    template_folder="templates",
+    static_folder="static",
+)
+
+
+@bp.get("")
+def index() -> str:
+    """The docs page."""
+    return render_template("api/docs.html")
+
+
+@bp.get("/swagger-ui/<path:filename>")
+def swagger_ui(filename: str) -> Response:
+    """A file of Swagger UI (``swagger-ui-bundle.js``, ``swagger-ui.css`` ...); 404 for
+    any other path."""
+    return send_from_directory(SWAGGER_UI_DIST, filename, max_age=86400)

@@ -1,0 +1,11 @@
+// Start Swagger UI on the OpenAPI document named by the page (no inline script, so the
+// Content-Security-Policy needs no 'unsafe-inline').
+window.addEventListener("DOMContentLoaded", () => {
+  const root = document.getElementById("swagger-ui");
+  window.ui = SwaggerUIBundle({
+    url: root.dataset.specUrl,
+    domNode: root,
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis],
+  });
+});

@@ -9,14 +9,7 @@ from flask.testing import FlaskClient
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Todo, create_user
 
-from .conftest import PASSWORD
-
-
-def create(api: FlaskClient, title: str, done: bool = False) -> dict:
-    """Create a todo through the API and return its JSON."""
-    response = api.post("/api/v1/todos", json={"title": title, "done": done})
-    assert response.status_code == 201
-    return response.get_json()
+from .conftest import PASSWORD, create_todo
 
 
 def test_register_then_get_a_token(client: FlaskClient) -> None:
@@ -67,7 +60,7 @@ def test_expired_token_is_refused(api: FlaskClient, app: Flask) -> None:
 
 
 def test_crud(api: FlaskClient) -> None:
-    todo = create(api, "Write tests")
+    todo = create_todo(api, "Write tests")
     assert todo["title"] == "Write tests"
     assert todo["done"] is False
     assert todo["attachment"] is None
@@ -100,7 +93,7 @@ def test_create_validates(api: FlaskClient, body: dict, field: str) -> None:
 
 def test_list_is_paginated_and_private(api: FlaskClient, app: Flask) -> None:
     for n in range(3):
-        create(api, f"todo {n}")
+        create_todo(api, f"todo {n}")
     with app.app_context():
         bob = create_user("bob", "bobs password")
         db.session.add(Todo(user_id=bob.id, title="Bob's"))
@@ -115,7 +108,7 @@ def test_list_is_paginated_and_private(api: FlaskClient, app: Flask) -> None:
 
 
 def test_attachment(api: FlaskClient) -> None:
-    todo = create(api, "With file")
+    todo = create_todo(api, "With file")
     url = f"/api/v1/todos/{todo['id']}/attachment"
     assert api.get(url).status_code == 404
     response = api.put(url, data={"file": (io.BytesIO(b"hello, file"), "notes.txt", "text/plain")})
@@ -131,14 +124,14 @@ def test_attachment(api: FlaskClient) -> None:
 
 
 def test_attachment_needs_a_file(api: FlaskClient) -> None:
-    todo = create(api, "No file")
+    todo = create_todo(api, "No file")
     response = api.put(f"/api/v1/todos/{todo['id']}/attachment", data={"other": "x"})
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"file": ["Missing data for required field."]}
 
 
 def test_attachment_over_the_limit_is_413(api: FlaskClient, app: Flask) -> None:
-    todo = create(api, "Big file")
+    todo = create_todo(api, "Big file")
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = api.put(
         f"/api/v1/todos/{todo['id']}/attachment", data={"file": (io.BytesIO(b"x" * 4096), "a.bin")}

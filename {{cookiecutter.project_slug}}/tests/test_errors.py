@@ -5,6 +5,8 @@ from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }} import create_app
 
+from .conftest import create_todo
+
 PROBLEM = "application/problem+json"
 
 
@@ -28,10 +30,24 @@ def test_json_nested_too_deeply_is_400(api: FlaskClient) -> None:
     assert response.get_json()["detail"] == "The JSON body is nested too deeply."
 
 
-def test_an_empty_body_is_422_naming_the_missing_fields(api: FlaskClient) -> None:
-    response = api.post("/api/v1/todos")
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH"])
+def test_a_missing_body_is_400(api: FlaskClient, method: str) -> None:
+    url = "/api/v1/todos" if method == "POST" else f"/api/v1/todos/{create_todo(api)['id']}"
+    response = api.open(url, method=method, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith("The request needs a JSON body")
+
+
+def test_an_empty_object_is_422_naming_the_missing_fields(api: FlaskClient) -> None:
+    response = api.post("/api/v1/todos", json={})
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"title": ["Missing data for required field."]}
+
+
+def test_a_boolean_must_be_a_json_boolean(api: FlaskClient) -> None:
+    response = api.post("/api/v1/todos", json={"title": "x", "done": 1})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"done": ["Not a valid boolean."]}
 
 
 @pytest.mark.parametrize("todo_id", ["2147483648", "99999999999999999999", "0", "-1", "1e3"])

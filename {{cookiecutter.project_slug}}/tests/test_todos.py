@@ -41,6 +41,12 @@ def test_add_validates_the_title(logged_in: FlaskClient, app: Flask) -> None:
     assert todos(app) == []
 
 
+def test_a_title_the_database_cannot_store_gets_the_422_page(logged_in: FlaskClient) -> None:
+    response = add(logged_in, "a\x00b")
+    assert (response.status_code, response.mimetype) == (422, "text/html")
+    assert b"text must not contain NUL" in response.data
+
+
 def test_attachment_round_trip(logged_in: FlaskClient, app: Flask) -> None:
     add(logged_in, "Read report", (b"%PDF-1.7 fake report", "../report 2026.pdf"))
     [todo] = todos(app)

@@ -21,8 +21,12 @@ answered with a plain 500, never with the traceback.
 from typing import Any
 
 from flask import Flask, Response, jsonify{{ ", render_template, request" if cookiecutter.app_style == "full" }}
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import StatementError
+from werkzeug.exceptions import HTTPException, UnprocessableEntity
 from werkzeug.http import HTTP_STATUS_CODES
+
+from .extensions import db
+from .models import UnstorableValueError
 {%- if cookiecutter.app_style == "full" %}
 
 API_PREFIX = "/api/"
@@ -114,6 +118,20 @@ def request_problem(error: HTTPException) -> Response:
     return response
 
 
+def handle_unstorable_value(error: StatementError) -> Response | tuple[str, int]:
+    """Answer a statement that failed on a value no database can store with 422.
+
+    ``models.StorableString`` raises ``UnstorableValueError`` while SQLAlchemy builds the
+    statement, which wraps it in ``StatementError``. Any other ``StatementError`` is a
+    server error: it is raised again, and Flask logs it and answers 500.
+    """
+    if not isinstance(error.orig, UnstorableValueError):
+        raise error
+    db.session.rollback()
+    return handle_http_exception(UnprocessableEntity(f"A value cannot be stored: {error.orig}."))
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers on ``app`` (after flask-smorest's, which they replace)."""
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StatementError, handle_unstorable_value)

@@ -6,7 +6,20 @@ from flask import current_app
 {%- if cookiecutter.app_style == "full" %}
 from flask_login import UserMixin
 {%- endif %}
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String, case, {{ "event, " if cookiecutter.cache == "redis" }}func, select
+from sqlalchemy import (
+    DateTime,
+    Dialect,
+    ForeignKey,
+    LargeBinary,
+    String,
+    TypeDecorator,
+    case,
+{%- if cookiecutter.cache == "redis" %}
+    event,
+{%- endif %}
+    func,
+    select,
+)
 {%- if cookiecutter.database == "mysql" %}
 from sqlalchemy.dialects.mysql import LONGBLOB
 {%- endif %}
@@ -36,15 +49,65 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class UnstorableValueError(ValueError):
+    """A value that no supported database can store in its column: raised while a
+    statement is built, before it reaches the database (see :class:`StorableString`)."""
+
+
+class StorableString(TypeDecorator[str]):
+    """A ``VARCHAR`` that refuses, on every database, a value it could not store.
+
+    PostgreSQL rejects text holding NUL (U+0000) and every database rejects or cuts a
+    value longer than the column; here both raise :class:`UnstorableValueError` instead,
+    which the app answers with 422 (``errors``). It applies to every statement, so a
+    lookup by a hostile value (a user name in HTTP Basic credentials) fails the same way.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, _dialect: Dialect) -> str | None:
+        """Return ``value`` unchanged, or raise :class:`UnstorableValueError`."""
+        if value is None:
+            return None
+        if "\x00" in value:
+            raise UnstorableValueError("text must not contain NUL (U+0000) characters")
+        if self.impl.length is not None and len(value) > self.impl.length:
+            raise UnstorableValueError(f"text must be at most {self.impl.length} characters")
+        return value
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A point in time, stored in UTC and read back as an aware UTC datetime everywhere.
+
+    PostgreSQL's ``timestamptz`` keeps the offset; MySQL's ``DATETIME`` and SQLite keep
+    none, so their values come back naive. They were stored in UTC, so they are marked
+    UTC here, and the API always writes RFC 3339 date-times with an offset.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
+        """Convert an aware ``value`` to UTC before it is stored."""
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, _dialect: Dialect) -> datetime | None:
+        """Return the stored ``value`` as an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 class User({{ "UserMixin, " if cookiecutter.app_style == "full" }}db.Model):
     """An account; owns todos. Passwords are kept as werkzeug.security hashes."""
 
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(USERNAME_MAX), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    username: Mapped[str] = mapped_column(StorableString(USERNAME_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(StorableString(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     todos: Mapped[list["Todo"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
@@ -72,14 +135,14 @@ class Todo(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    title: Mapped[str] = mapped_column(StorableString(TITLE_MAX))
     done: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        UTCDateTime, default=utcnow, onupdate=utcnow
     )
-    attachment_name: Mapped[str | None] = mapped_column(String(FILENAME_MAX))
-    attachment_type: Mapped[str | None] = mapped_column(String(MIMETYPE_MAX))
+    attachment_name: Mapped[str | None] = mapped_column(StorableString(FILENAME_MAX))
+    attachment_type: Mapped[str | None] = mapped_column(StorableString(MIMETYPE_MAX))
     attachment_size: Mapped[int | None]
 {%- if cookiecutter.database == "mysql" %}
     attachment: Mapped[bytes | None] = deferred(mapped_column(ATTACHMENT_TYPE))

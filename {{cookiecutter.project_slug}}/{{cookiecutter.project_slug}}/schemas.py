@@ -6,9 +6,22 @@ document, so the rules here are both enforced and documented.
 
 from flask import url_for
 from flask_smorest.fields import Upload
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .models import ID_MAX, PASSWORD_MIN, TITLE_MAX, USERNAME_MAX, Todo
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false``, and nothing else.
+
+    marshmallow's ``Boolean`` also takes ``1``, ``"yes"``, ``"on"`` and the like, which
+    the OpenAPI document (``type: boolean``) does not allow.
+    """
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 class UserSchema(Schema):
@@ -43,7 +56,7 @@ class TodoSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
-    done = fields.Boolean(load_default=False)
+    done = StrictBoolean(load_default=False)
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
     attachment = fields.Method(
@@ -71,7 +84,7 @@ class TodoChangesSchema(Schema):
     """The members of a todo to change (PATCH): ``title``, ``done`` or both."""
 
     title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
-    done = fields.Boolean()
+    done = StrictBoolean()
 
 
 class PageSchema(Schema):
@@ -99,6 +112,10 @@ class TodoCountsSchema(Schema):
 
 
 class UploadSchema(Schema):
-    """A multipart/form-data body carrying one file in the field ``file``."""
+    """A multipart/form-data body carrying one file in the field ``file``; other fields
+    are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     file = Upload(required=True)

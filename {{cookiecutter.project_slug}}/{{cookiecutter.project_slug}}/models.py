@@ -138,9 +138,7 @@ class Todo(db.Model):
     title: Mapped[str] = mapped_column(StorableString(TITLE_MAX))
     done: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     attachment_name: Mapped[str | None] = mapped_column(StorableString(FILENAME_MAX))
     attachment_type: Mapped[str | None] = mapped_column(StorableString(MIMETYPE_MAX))
     attachment_size: Mapped[int | None]

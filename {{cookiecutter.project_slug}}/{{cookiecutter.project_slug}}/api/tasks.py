@@ -30,7 +30,6 @@ class TaskSchema(Schema):
 @bp.get("/tasks/<task_id>")
 @bearer_required
 @bp.response(200, TaskSchema)
-@bp.doc(tags=["tasks"])
 def get_task(task_id: str) -> dict[str, object]:
     """State of a task: ``{"id", "state", "result"}``.
 

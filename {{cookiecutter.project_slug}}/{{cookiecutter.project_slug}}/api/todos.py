@@ -36,7 +36,6 @@ def current_user_id() -> int:
 @bearer_required
 @bp.arguments(PageSchema, location="query", as_kwargs=True)
 @bp.response(200, TodoPageSchema)
-@bp.doc(tags=["todos"])
 def list_todos(page: int, per_page: int) -> dict[str, object]:
     """List the caller's todos, oldest first, a page at a time (``page``, ``per_page``)."""
     found = db.paginate(
@@ -57,7 +56,6 @@ def list_todos(page: int, per_page: int) -> dict[str, object]:
 @bearer_required
 @bp.arguments(TodoSchema)
 @bp.response(201, TodoSchema, headers={"Location": {"schema": {"type": "string"}}})
-@bp.doc(tags=["todos"])
 def create_todo(data: dict[str, object]) -> tuple[Todo, dict[str, str]]:
     """Create a todo from ``{"title", "done"}``: 201 with a ``Location`` header."""
     todo = Todo(user_id=current_user_id(), **data)
@@ -70,7 +68,6 @@ def create_todo(data: dict[str, object]) -> tuple[Todo, dict[str, str]]:
 @bearer_required
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
-@bp.doc(tags=["todos"])
 def get_todo(todo_id: int) -> Todo:
     """One todo."""
     return own_todo(todo_id, current_user_id())
@@ -81,7 +78,6 @@ def get_todo(todo_id: int) -> Todo:
 @bp.arguments(TodoSchema)
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
-@bp.doc(tags=["todos"])
 def replace_todo(data: dict[str, object], todo_id: int) -> Todo:
     """Replace a todo's title and state (``done`` is false unless given)."""
     return update(own_todo(todo_id, current_user_id()), data)
@@ -92,7 +88,6 @@ def replace_todo(data: dict[str, object], todo_id: int) -> Todo:
 @bp.arguments(TodoChangesSchema)
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
-@bp.doc(tags=["todos"])
 def update_todo(data: dict[str, object], todo_id: int) -> Todo:
     """Change the given members of a todo (``title``, ``done``)."""
     return update(own_todo(todo_id, current_user_id()), data)
@@ -110,7 +105,6 @@ def update(todo: Todo, data: dict[str, object]) -> Todo:
 @bearer_required
 @bp.response(204)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
-@bp.doc(tags=["todos"])
 def delete_todo(todo_id: int) -> None:
     """Delete a todo and its attachment: 204."""
     db.session.delete(own_todo(todo_id, current_user_id()))
@@ -123,7 +117,6 @@ def delete_todo(todo_id: int) -> None:
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
 @bp.alt_response(413, **error_response("The body is larger than MAX_CONTENT_LENGTH."))
-@bp.doc(tags=["todos"])
 def put_attachment(files: dict[str, object], todo_id: int) -> Todo:
     """Attach the multipart form field ``file`` to a todo, replacing any earlier one."""
     todo = own_todo(todo_id, current_user_id())
@@ -135,10 +128,7 @@ def put_attachment(files: dict[str, object], todo_id: int) -> Todo:
 @bp.get("/todos/<id:todo_id>/attachment")
 @bearer_required
 @bp.alt_response(404, **error_response("No such todo, or it has no attachment."))
-@bp.doc(
-    tags=["todos"],
-    responses={"200": {"description": "The file, as uploaded.", "content": {"*/*": {}}}},
-)
+@bp.doc(responses={"200": {"description": "The file, as uploaded.", "content": {"*/*": {}}}})
 def get_attachment(todo_id: int) -> Response:
     """Download a todo's attachment; 404 when it has none."""
     return attachment_response(own_todo(todo_id, current_user_id()))
@@ -148,7 +138,6 @@ def get_attachment(todo_id: int) -> Response:
 @bearer_required
 @bp.response(204)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
-@bp.doc(tags=["todos"])
 def delete_attachment(todo_id: int) -> None:
     """Remove a todo's attachment: 204."""
     own_todo(todo_id, current_user_id()).clear_attachment()
@@ -158,7 +147,6 @@ def delete_attachment(todo_id: int) -> None:
 @bp.get("/todos/summary")
 @bearer_required
 @bp.response(200, TodoCountsSchema)
-@bp.doc(tags=["todos"])
 def summary() -> dict[str, int]:
     """How many todos the caller has, open and done (served from the cache)."""
     return todo_counts(current_user_id())
@@ -169,7 +157,6 @@ def summary() -> dict[str, int]:
 @bp.post("/todos/purge")
 @bearer_required
 @bp.response(202, TaskStartedSchema, headers={"Location": {"schema": {"type": "string"}}})
-@bp.doc(tags=["todos"])
 def purge() -> tuple[dict[str, str], dict[str, str]]:
     """Start deleting the caller's completed todos in the worker: 202 and the task's URL."""
     result = purge_completed_todos.delay(current_user_id())

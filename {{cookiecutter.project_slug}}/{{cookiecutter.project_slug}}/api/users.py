@@ -13,7 +13,7 @@ from .auth import basic_auth, basic_required, issue_token
 @bp.arguments(UserSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(409, **error_response("The username is taken."))
-@bp.doc(tags=["users"], security=[])
+@bp.doc(security=[])
 def register(data: dict[str, str]) -> User:
     """Create an account from ``{"username", "password"}``: 201, or 409 when taken."""
     try:
@@ -25,7 +25,6 @@ def register(data: dict[str, str]) -> User:
 @bp.post("/tokens")
 @basic_required
 @bp.response(201, TokenSchema)
-@bp.doc(tags=["users"])
 def create_token() -> dict[str, object]:
     """Exchange HTTP Basic credentials for a bearer token.
 

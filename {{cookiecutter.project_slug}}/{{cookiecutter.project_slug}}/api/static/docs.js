@@ -6,6 +6,7 @@ window.addEventListener("DOMContentLoaded", () => {
     url: root.dataset.specUrl,
     domNode: root,
     deepLinking: true,
+    validatorUrl: null, // no badge from validator.swagger.io: the page makes no outside request
     presets: [SwaggerUIBundle.presets.apis],
   });
 });

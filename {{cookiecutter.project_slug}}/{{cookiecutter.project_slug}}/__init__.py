@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import errors
+from . import errors, security
 from .api import bp as api_bp
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
@@ -54,6 +54,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     celery_init_app(app)
 {%- endif %}
     errors.init_app(app)
+    security.init_app(app)
 
     app.register_blueprint(main_bp)
 {%- if cookiecutter.app_style == "full" %}

@@ -6,8 +6,8 @@ front of it, and the nginx site of the systemd target adds none of these to what
 proxies, so that no header arrives twice.
 
 A short ``after_request`` hook rather than a library: flask-talisman, the usual one, has
-had no release since 2023 and also redirects to HTTPS and changes the session cookie,
-which the config and the deploy targets already decide.
+had no release since 2023, and by default it also redirects plain HTTP to HTTPS, which
+belongs to the proxy that terminates TLS.
 
 A header a response already carries is kept: a view that needs another policy sets the
 header on its own response (an interactive API docs page, say, whose assets and
@@ -21,8 +21,8 @@ from flask import Flask, Response, request
 #: OWASP's Content Security Policy Cheat Sheet). Scripts, styles, images and fonts come
 #: from this origin only, never inline: the templates have no ``<script>`` or ``<style>``
 #: element, ``style`` attribute or event handler attribute, so no ``'unsafe-inline'``.
-#: Plugins (``object-src``) are off; forms post and ``<base>`` points only to this origin;
-#: no other site may frame the pages (``frame-ancestors``, which supersedes
+#: Plugins (``object-src``) are off; forms submit, and ``<base>`` may point, only to this
+#: origin; no other site may frame the pages (``frame-ancestors``, which supersedes
 #: ``X-Frame-Options``).
 PAGE_CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "

@@ -99,6 +99,8 @@ def test_wsgi_app_answers_404_problem_outside_the_prefix(server: Client, path: s
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 404
+    # Through the app's after_request functions, as any other response.
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 {%- if cookiecutter.app_style == "full" %}
 
 

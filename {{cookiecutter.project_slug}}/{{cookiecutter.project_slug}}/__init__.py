@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, converters, errors
+from . import api, converters, errors, security
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -55,6 +55,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     converters.init_app(app)
     api.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
     app.register_blueprint(main_bp)
 {%- if cookiecutter.app_style == "full" %}

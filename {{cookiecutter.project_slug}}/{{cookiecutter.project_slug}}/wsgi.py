@@ -26,7 +26,8 @@ def mount(app: Flask, prefix: str) -> None:
 
     A request under it reaches the app with ``prefix`` moved from ``PATH_INFO`` to
     ``SCRIPT_NAME`` (PEP 3333), so ``url_for`` builds links under it. A request for any
-    other path gets the app's own 404 response, whose links also point under it. The
+    other path gets the app's own 404 response, with the headers its ``after_request``
+    functions add (the security headers), and links that also point under it. The
     session cookie is scoped to the sub-path (Flask's ``APPLICATION_ROOT``), so services
     mounted side by side on one host keep their sessions apart.
     """
@@ -35,6 +36,7 @@ def mount(app: Flask, prefix: str) -> None:
         mounted = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + prefix}
         with app.request_context(mounted):
             response = app.make_response(app.handle_http_exception(NotFound()))
+            response = app.process_response(response)
         return response(environ, start_response)
 
     app.config["APPLICATION_ROOT"] = prefix

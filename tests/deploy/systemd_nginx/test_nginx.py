@@ -41,7 +41,10 @@ def test_nginx_site_serves_the_domain_with_the_apps_body_limit(project: Path) ->
     # install.sh copies the package to APP_DIR; nginx serves its static folder, if any.
     static = [f"{APP_DIR}/{SLUG}/static/"] if (project / SLUG / "static").is_dir() else []
     assert re.findall(r"^\s*alias (\S+);$", site, re.MULTILINE) == static
-    assert "add_header Strict-Transport-Security" not in site  # HSTS only with TLS
+    # The app sends the security headers; nginx adds only nosniff, to the static files it
+    # serves without the app.
+    added = ["X-Content-Type-Options"] if static else []
+    assert re.findall(r"^\s*add_header (\S+) ", site, re.MULTILINE) == added
 
 
 def test_nginx_keeps_connections_to_gunicorn_open(project: Path) -> None:
@@ -64,16 +67,55 @@ def test_nginx_site_passes_nginx_t(project: Path, tmp_path: Path) -> None:
     assert "[warn]" not in result.stdout and "[emerg]" not in result.stdout, result.stdout
 
 
+#: The security headers the app sends with every response, each to arrive once.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+PAGE_CSP = (
+    "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+JSON_CSP = "default-src 'none'; frame-ancestors 'none'"
+HSTS = "max-age=31536000"
+
+
+def assert_sent_once(headers, csp: str, hsts: bool = False) -> None:
+    """Each security header is in ``headers`` exactly once, with its value."""
+    expected = {**SECURITY_HEADERS, "Content-Security-Policy": csp}
+    expected["Strict-Transport-Security"] = HSTS if hsts else None
+    for name, value in expected.items():
+        assert headers.get_all(name) == ([value] if value else None), (name, headers.items())
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection on a unix socket, as nginx's to gunicorn."""
+
+    def __init__(self, socket_path: Path) -> None:
+        super().__init__("localhost", timeout=30)
+        self.socket_path = socket_path
+
+    def connect(self) -> None:
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(str(self.socket_path))
+
+
 def request(
-    port: int,
+    port: int | Path,
     method: str,
     path: str,
     host: str = DOMAIN,
     length: int | None = None,
     headers: dict[str, str] | None = None,
 ):
-    """One HTTP request to nginx on 127.0.0.1:port: (status, headers, body)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    """One HTTP request to nginx on 127.0.0.1:port, or to a unix socket: (status, headers,
+    body)."""
+    if isinstance(port, Path):
+        connection = UnixHTTPConnection(port)
+    else:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.putrequest(method, path, skip_host=True)
         connection.putheader("Host", host)
@@ -169,22 +211,38 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             status, headers, body = request(port, "GET", f"{url_prefix}/health")
             assert status == 200, (status, body, (short_dir / "error.log").read_text())
             assert json.loads(body) == {"status": "ok"}
-            assert headers["X-Content-Type-Options"] == "nosniff"
-            assert headers["X-Frame-Options"] == "DENY"
-            assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+            assert_sent_once(headers, JSON_CSP)
             assert b"READY=1" in notify.recv(4096)
 
             # A client's own X-Forwarded-For is no address to log: nginx appends the one
-            # it sees, which gunicorn logs.
-            spoofed = {"X-Forwarded-For": "203.0.113.9"}
+            # it sees, which gunicorn logs. Nor does its X-Forwarded-Proto make plain HTTP
+            # HTTPS: nginx sets the scheme it was reached by, so no HSTS.
+            spoofed = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
             status, headers, body = request(port, "GET", f"{url_prefix}/", headers=spoofed)
             assert status == 200 and headers.get_content_type() == "text/html", (status, body)
+            assert_sent_once(headers, PAGE_CSP)
             stylesheet = f'href="{url_prefix}/static/style.css"'.encode()
             assert stylesheet in body, body
 
             status, headers, body = request(port, "GET", f"{url_prefix}/static/style.css")
             assert status == 200 and headers.get_content_type() == "text/css", status
             assert body == (project / SLUG / "static" / "style.css").read_bytes()
+            assert headers.get_all("X-Content-Type-Options") == ["nosniff"]
+
+            # The app's errors, as Problem Details or pages, carry the headers too.
+            status, headers, _ = request(port, "GET", f"{url_prefix}/api/v1/nothing-here")
+            assert status == 404
+            assert_sent_once(headers, JSON_CSP)
+            status, headers, _ = request(port, "GET", f"{url_prefix}/nothing-here")
+            assert status == 404 and headers.get_content_type() == "text/html"
+            assert_sent_once(headers, PAGE_CSP)
+
+            # HSTS once the request came over HTTPS: nginx's X-Forwarded-Proto after TLS,
+            # trusted by gunicorn on the unix socket that only nginx may use.
+            https = {"X-Forwarded-Proto": "https"}
+            status, headers, _ = request(sock, "GET", f"{url_prefix}/health", headers=https)
+            assert status == 200
+            assert_sent_once(headers, JSON_CSP, hsts=True)
 
             # The app builds absolute URLs from the Host nginx passes on, under the prefix.
             status, headers, _ = request(port, "GET", f"{url_prefix}/todos")

@@ -73,6 +73,8 @@ def test_path_ids_are_bounded_in_the_document(document: dict) -> None:
 def test_the_docs_page_loads_swagger_ui_from_this_app(client: FlaskClient) -> None:
     page = client.get("/api/v1/docs")
     assert page.status_code == 200
+    policy = page.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "'unsafe-inline'" not in policy
     html = page.get_data(as_text=True)
     assert 'data-spec-url="/api/v1/openapi.json"' in html
     sources = re.findall(r'(?:src|href)="([^"]+)"', html)

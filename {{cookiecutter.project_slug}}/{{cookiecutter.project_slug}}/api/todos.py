@@ -148,7 +148,7 @@ def delete_attachment(todo_id: int) -> None:
 @bearer_required
 @bp.response(200, TodoCountsSchema)
 def summary() -> dict[str, int]:
-    """How many todos the caller has, open and done (served from the cache)."""
+    """How many todos the caller has, open and done{{ " (served from the cache)" if cookiecutter.cache == "redis" }}."""
     return todo_counts(current_user_id())
 
 {%- if cookiecutter.worker == "celery" %}

@@ -112,7 +112,17 @@ def test_wsgi_app_answers_404_page_outside_the_prefix(server: Client) -> None:
 {%- endif %}
 
 
+def test_the_api_document_and_docs_point_under_the_prefix(server: Client) -> None:
+    document = server.get(f"{PREFIX}/api/v1/openapi.json").get_json()
+    assert document["servers"] == [{"url": PREFIX}]
+    docs = server.get(f"{PREFIX}/api/v1/docs").get_data(as_text=True)
+    assert f'data-spec-url="{PREFIX}/api/v1/openapi.json"' in docs
+    assert f'src="{PREFIX}/api/v1/docs/swagger-ui/swagger-ui-bundle.js"' in docs
+
+
 def test_wsgi_app_without_script_name_is_at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FLASK_CONFIG", "testing")
     monkeypatch.delenv("SCRIPT_NAME", raising=False)
-    assert serve_wsgi_app().get("/health").status_code == 200
+    server = serve_wsgi_app()
+    assert server.get("/health").status_code == 200
+    assert server.get("/api/v1/openapi.json").get_json()["servers"] == [{"url": "/"}]

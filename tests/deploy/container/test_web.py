@@ -3,6 +3,7 @@ PostgreSQL, MariaDB and Redis: its migrations, its CMD (gunicorn) with /health a
 /ready, its HEALTHCHECK, a read-only root filesystem, SIGTERM."""
 
 import time
+import urllib.request
 
 import pytest
 
@@ -13,6 +14,12 @@ from .variants import VARIANTS, Variant
 DOCKER_VARIANTS = [
     name for name, answers in VARIANTS.items() if answers.get("deploy_target") != "kubernetes"
 ]
+
+
+def fetch_status(url: str) -> int:
+    """GET ``url`` (any content type); its status."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status
 
 
 def migrate(variant: Variant, env: dict[str, str], data: list[str]) -> float:
@@ -35,6 +42,10 @@ def serve_and_stop(variant: Variant, env: dict[str, str], options: list[str]) ->
         assert (status, body["status"]) == (200, "ok"), body
         expected = {"database": "ok", **({"redis": "ok"} if variant.uses_redis else {})}
         assert body["checks"] == expected
+        # The API's document and its docs page, whose files are the package's data.
+        assert get(variant.url("/api/v1/openapi.json"))[1]["openapi"] == "3.1.0"
+        for path in ("/api/v1/docs", "/api/v1/docs/static/docs.js"):
+            assert fetch_status(variant.url(path)) == 200, path
 
         started = time.monotonic()
         tool("podman", "healthcheck", "run", web.id)  # fails unless healthy

@@ -240,6 +240,26 @@ def flask_db(venv: Path, project: Path, env: dict[str, str], *args: str):
     return run([venv / "flask", "--app", DEFAULT_SLUG, "db", *args], cwd=project, env=env)
 
 
+def readme_section(project: Path, heading: str) -> str:
+    """The text of the rendered ``project``'s README section whose ``## `` heading starts
+    with ``heading``, up to the next ``## `` heading; fails the test when there is none."""
+    readme = (project / "README.md").read_text()
+    _, found, rest = readme.partition(f"\n## {heading}")
+    assert found, f"README.md has no section {heading!r}"
+    return rest.split("\n## ", 1)[0]
+
+
+def shell_commands(markdown: str) -> list[str]:
+    """The commands that ``markdown`` tells its reader to type, in order: each non-blank
+    line of its ```bash blocks, and each code span in its prose that starts with
+    ``sudo `` (``run `sudo bash deploy/install.sh` again``)."""
+    pattern = r"```bash\n(.*?)```|`(sudo [^`]+)`"
+    lines = []
+    for block, span in re.findall(pattern, markdown, re.S):
+        lines += block.splitlines() if block else [span]
+    return [line.strip() for line in lines if line.strip()]
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

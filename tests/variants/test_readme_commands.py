@@ -9,7 +9,6 @@ what a developer's machine would differ in: a free port for ``flask run``
 """
 
 import os
-import re
 import subprocess
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import psycopg
 import pymysql
 import pytest
 
-from ..helpers import free_port, get, stop, wait_until
+from ..helpers import free_port, get, readme_section, shell_commands, stop, wait_until
 
 #: Seconds a server may take to say it is ready.
 START_TIMEOUT = 60
@@ -35,14 +34,6 @@ VARIANTS = {
         "cache": "none", "worker": "none",
     },
 }  # fmt: skip
-
-
-def quickstart_lines(project: Path) -> list[str]:
-    """The command lines of the ```bash blocks in the README's quick start section."""
-    readme = (project / "README.md").read_text()
-    section = readme.split("\n## Quickstart", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```bash\n(.*?)```", section, re.S)
-    return [line for block in blocks for line in block.splitlines() if line.strip()]
 
 
 def wait_for_output(process: subprocess.Popen, log: Path, text: str) -> None:
@@ -73,7 +64,7 @@ def test_quickstart_runs_as_written(bake, redis_url: str, tmp_path: Path, varian
     servers: list[subprocess.Popen] = []
     drop_database(answers["database"], project.name)
     try:
-        for number, line in enumerate(quickstart_lines(project)):
+        for number, line in enumerate(shell_commands(readme_section(project, "Quickstart"))):
             ready = next((text for key, text in READY.items() if key in f"{line} "), None)
             log = tmp_path / f"{number}.log"
             with log.open("w") as output:

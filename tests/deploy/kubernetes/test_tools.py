@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ...helpers import refused
+from ...helpers import readme_section, refused
 from .rendered import (
     ACCEPTED_CHECKOV_FINDINGS,
     KUBERNETES_VERSIONS,
@@ -131,10 +131,7 @@ def test_checkov_finds_only_the_accepted_findings(rendered: Rendered, checkov: P
 
 
 def test_readme_explains_the_accepted_findings_and_the_secret(rendered: Rendered) -> None:
-    readme = (rendered.path / "README.md").read_text()
-    _, heading, rest = readme.partition("## Deployment on Kubernetes")
-    assert heading, "README.md has no section 'Deployment on Kubernetes'"
-    section = rest.split("\n## ", 1)[0]
+    section = readme_section(rendered.path, "Deployment on Kubernetes")
     for check_id in sorted({check_id for check_id, _ in ACCEPTED_CHECKOV_FINDINGS}):
         assert check_id in section, check_id
     assert f"create secret generic {NAME}-secrets" in section

@@ -22,6 +22,13 @@ ENVIRONMENT = {
     "LANG": "C.UTF-8",
 }
 CGROUP2 = Path("/sys/fs/cgroup/unified")
+#: What the Debian installer writes to /etc/hosts and debootstrap does not: without it
+#: ``localhost`` (the env file's database and Redis host) does not resolve, nor the
+#: host's name (sudo says it cannot resolve it).
+HOSTS = """127.0.0.1\tlocalhost
+127.0.1.1\t{hostname}
+::1\t\tlocalhost ip6-localhost ip6-loopback
+"""
 
 
 class Container:
@@ -41,6 +48,10 @@ class Container:
         assert self.nspawn is None, "already booted"
         for name in ("upper", "work", "merged"):
             (self.state / name).mkdir(exist_ok=True)
+        if not (self.root / "etc/hosts").exists():
+            (self.state / "upper/etc").mkdir(exist_ok=True)
+            hostname = (self.root / "etc/hostname").read_text().strip()
+            (self.state / "upper/etc/hosts").write_text(HOSTS.format(hostname=hostname))
         self.cgroup.mkdir(exist_ok=True)
         overlay = f"lowerdir={self.root},upperdir={self.state}/upper,workdir={self.state}/work"
         script = f"""set -e
@@ -82,21 +93,30 @@ exec systemd-nspawn -b -D {self.state}/merged -M {self.name} --register=no \\
             time.sleep(0.1)
 
     def run(
-        self, command: list[str], input: str | None = None, timeout: float = 300
+        self,
+        command: list[str],
+        input: str | None = None,
+        timeout: float = 300,
+        stderr: int = subprocess.STDOUT,
     ) -> subprocess.CompletedProcess:
         """Run ``command`` as root in the container, in its environment (ENVIRONMENT);
-        stdout and stderr merged into ``stdout``."""
-        assert self.leader, "not booted"
+        stderr merged into ``stdout`` unless ``stderr=subprocess.PIPE``."""
         return subprocess.run(
-            ["nsenter", "-t", str(self.leader), "-a", "env", "-i",
-             *(f"{key}={value}" for key, value in ENVIRONMENT.items()), *command],
+            self.argv(command),
             input=input,
             stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
+            stderr=stderr,
             text=True,
             timeout=timeout,
             check=False,
-        )  # fmt: skip
+        )
+
+    def argv(self, command: list[str]) -> list[str]:
+        """The host's command line that runs ``command`` as ``run()`` does, for a
+        process of the container that runs in the background (``subprocess.Popen``)."""
+        assert self.leader, "not booted"
+        return ["nsenter", "-t", str(self.leader), "-a", "env", "-i",
+                *(f"{key}={value}" for key, value in ENVIRONMENT.items()), *command]  # fmt: skip
 
     def log(self) -> str:
         """The console's output and, when systemd answers, its failed units."""

@@ -1,37 +1,66 @@
 """The systemd + nginx target for real: a minimal Debian booted under systemd-nspawn
-(nspawn.py), the rendered project installed with ``deploy/install.sh`` as its README
-says, then served, reloaded, restarted, rebooted and upgraded under a light load.
+(nspawn.py), the rendered project installed by the commands of its README's section
+"Deployment with systemd and nginx", taken from the text in order, then served,
+reloaded, restarted, rebooted and upgraded under a light load.
 
-The container shares this host's network: it reaches the loopback PostgreSQL and Redis
-and PyPI, and its nginx takes port 80 of the host, so one such test runs at a time (a
-file lock) and port 80 must be free. Timings (boot, install.sh, first request, reboot)
-are recorded as the test's ``timings`` property and printed.
+The steps of that section, where this machine can run them:
+
+1. its ``apt-get`` line, without the servers' packages (``postgresql``,
+   ``redis-server``): the README lets the database and Redis run elsewhere, and here
+   they must, since the container shares the host's network, where PostgreSQL and
+   Redis already listen on 5432 and 6379. The root holds neither nginx nor
+   python3-venv, so the line installs them.
+2. ``sudo -u postgres createuser --pwprompt`` and ``createdb --owner`` need a local
+   server's unix socket, which this host's PostgreSQL does not offer: the test does the
+   same over its connection (a role named like the project, with a password, owning a
+   database of that name), and puts the password into the env file in place of
+   CHANGE-ME, as the README says; the service then runs as that owner, no superuser.
+   REDIS_URL becomes the test worker's Redis database.
+3. ``sudo bash deploy/install.sh`` from the project's directory: the first run stops
+   on the placeholder, the second installs; the same command later is the upgrade
+   ("Every release"), with the README's ``systemctl reload`` tried under load before.
+4. "Check it": ``systemctl status`` exits 0, ``curl .../ready`` prints the ready body,
+   ``journalctl ... -f``, in the background, shows a request made meanwhile.
+5. certbot is not run: it needs the domain's DNS to point here and Let's Encrypt's
+   ACME servers to reach this host.
+
+The container also reaches PyPI, and its nginx takes port 80 of the host, so one such
+test runs at a time (a file lock) and port 80 must be free. Timings (boot, the
+``apt-get`` line, install.sh, first request, reboot) are recorded as the test's
+``timings`` property and printed.
 """
 
+import contextlib
 import json
 import os
 import re
+import secrets
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from filelock import FileLock
 
-from ...helpers import wait_until
+from ...helpers import readme_section, service_url, shell_commands, stop, wait_until
 from ..rootfs import debootstrap_root
 from .deploy_files import SLUG
 from .load import Load, fetch
 from .nspawn import Container, missing_tools
 
-PACKAGES = ["systemd", "systemd-sysv", "dbus", "nginx", "python3", "python3-venv", "curl"]
+#: A minimal Debian server; the README's apt-get line installs the rest.
+PACKAGES = ["systemd", "systemd-sysv", "dbus", "sudo", "python3", "curl"]
+#: The servers' packages, left out of the README's apt-get line (see step 1 above).
+SERVER_PACKAGES = {"postgresql", "mariadb-server", "redis-server"}
 DOMAIN = "example.com"  # the default domain_name
 SOURCE = f"/srv/{SLUG}"  # where the project is copied, as a checkout would be
 ENV_FILE = f"/etc/{SLUG}/{SLUG}.env"
 SERVICES = [f"{SLUG}.service", f"{SLUG}-worker.service", f"{SLUG}-beat.service"]
 UNITS = [f"{SLUG}.socket", *SERVICES, "nginx.service"]
-INSTALL = ["bash", "-c", f"cd {SOURCE} && bash deploy/install.sh"]
 #: Highest `systemd-analyze security` exposure level accepted inside the container.
 MAX_EXPOSURE = 2.0
 PORT_LOCK = Path("/tmp/cookiecutter-flask-service-port-80.lock")
@@ -49,6 +78,76 @@ def assert_port_80_free() -> None:
                     f"port 80 of this host is taken ({address}: {error}); the container's "
                     "nginx needs it: stop what listens there (ss -ltnp 'sport = :80')"
                 )
+
+
+def deploy_steps(project: Path) -> dict[str, list[str]]:
+    """The commands of the README's section "Deployment with systemd and nginx", for
+    each numbered step ("1", "2", ...) and for the text after the steps ("after")."""
+    section = readme_section(project, "Deployment with systemd and nginx")
+    parts = re.split(r"(?m)^(\d+)\. ", section)
+    steps = dict(zip(parts[1::2], parts[2::2], strict=True))
+    last = parts[-2]
+    steps[last], steps["after"] = re.split(r"\n\n(?=\S)", steps[last], maxsplit=1)
+    return {name: shell_commands(text) for name, text in steps.items()}
+
+
+def shell(container: Container, command: str, **options) -> subprocess.CompletedProcess:
+    """Run a README ``command`` with bash in the container, in the project's directory."""
+    return container.run(["bash", "-c", f"cd {SOURCE} && {command}"], **options)
+
+
+@contextlib.contextmanager
+def owned_database(name: str, password: str) -> Iterator[None]:
+    """What ``createuser --pwprompt NAME`` and ``createdb --owner NAME NAME`` do, on the
+    test's PostgreSQL server: a login role ``name`` with ``password`` (no superuser)
+    and a database ``name`` that it owns. Both are dropped before and after."""
+    admin = urlsplit(service_url("TEST_POSTGRES_URL"))._replace(scheme="postgresql").geturl()
+
+    def drop(connection: psycopg.Connection) -> None:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'DROP ROLE IF EXISTS "{name}"')
+
+    with psycopg.connect(admin, autocommit=True) as connection:
+        drop(connection)
+        connection.execute(f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'")
+        connection.execute(f'CREATE DATABASE "{name}" OWNER "{name}"')
+    try:
+        yield
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            drop(connection)
+
+
+def check_it(container: Container, lines: list[str], log: Path) -> None:
+    """Run the README's "Check it" ``lines``: each exits 0, and ``curl .../ready``
+    prints a ready body; a line ending in ``-f`` (journalctl) goes to ``follows()``."""
+    for line in lines:
+        if line.split("#")[0].split()[-1] == "-f":
+            follows(container, line, log)
+            continue
+        result = shell(container, line, stderr=subprocess.PIPE)
+        assert result.returncode == 0, (line, result.stdout, result.stderr)
+        if "/ready" in line:
+            body = json.loads(result.stdout)
+            assert body == {"status": "ok", "checks": {"database": "ok", "redis": "ok"}}
+
+
+def follows(container: Container, line: str, log: Path) -> None:
+    """Run ``line`` in the container in the background, its output to ``log``; it must
+    print the journal, then the access log line of a request made meanwhile."""
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            container.argv(["bash", "-c", line]), stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    request = '"GET /health?followed HTTP/1.1" 200'
+    running = {"alive": lambda: process.poll() is None, "details": log.read_text}
+    try:
+        wait_until(lambda: log.read_text().strip(), f"{line}: its first lines", **running)
+        assert fetch("/health?followed", DOMAIN)[0] == 200
+        wait_until(lambda: request in log.read_text(), f"{line}: {request}", **running)
+    finally:
+        stop(process)
 
 
 def journal(container: Container, unit: str) -> str:
@@ -74,55 +173,76 @@ def assert_serving(container: Container) -> None:
     assert fetch("/health", "127.0.0.1")[0] == 200
 
 
-def test_install_sh_serves_reloads_restarts_reboots_and_upgrades_under_systemd(
-    bake, postgres_url: str, redis_url: str, tmp_path: Path, record_property
+def copy_project(container: Container, project: Path) -> None:
+    """Copy the rendered ``project`` to SOURCE in the container, as a checkout would be
+    (no .env)."""
+    archive = subprocess.run(
+        ["tar", "-C", project, "--exclude=./.env", "-cf", "-", "."],
+        stdout=subprocess.PIPE,
+        check=True,
+    ).stdout
+    unpack = subprocess.run(
+        container.argv(["sh", "-c", f"mkdir -p {SOURCE} && tar -C {SOURCE} -xf -"]),
+        input=archive,
+        check=False,
+    )
+    assert unpack.returncode == 0
+
+
+def test_readme_install_serves_reloads_restarts_reboots_and_upgrades_under_systemd(
+    bake, redis_url: str, tmp_path: Path, record_property
 ) -> None:
     missing = missing_tools()
     if missing:
         pytest.fail(f"cannot boot a container here, missing: {', '.join(missing)}")
     root = debootstrap_root("systemd", PACKAGES)
     project = bake(deploy_target="systemd-nginx")
+    steps = deploy_steps(project)
+    (packages,) = steps["1"]
+    create_role, create_database = steps["2"]
+    assert f"createuser --pwprompt {SLUG}" in create_role, create_role
+    assert f"createdb --owner {SLUG} {SLUG}" in create_database, create_database
+    install, install_again = steps["3"][:2]
+    password = secrets.token_hex(16)
     timings: dict[str, float] = {}
-    with FileLock(str(PORT_LOCK)):
+    with FileLock(str(PORT_LOCK)), owned_database(SLUG, password):
         assert_port_80_free()
         container = Container(f"sdn{os.getpid()}", root, tmp_path)
         try:
             timings["boot"] = container.boot()
+            copy_project(container, project)
 
-            # The project, copied to the host as a checkout would be (no .env).
-            archive = subprocess.run(
-                ["tar", "-C", project, "--exclude=./.env", "-cf", "-", "."],
-                stdout=subprocess.PIPE,
-                check=True,
-            ).stdout
-            unpack = subprocess.run(
-                ["nsenter", "-t", str(container.leader), "-a",
-                 "sh", "-c", f"mkdir -p {SOURCE} && tar -C {SOURCE} -xf -"],
-                input=archive,
-                check=False,
-            )  # fmt: skip
-            assert unpack.returncode == 0
+            # 1. apt-get answered "y" at its prompt, as a user does.
+            started = time.monotonic()
+            words = [word for word in packages.split() if word not in SERVER_PACKAGES]
+            result = shell(container, " ".join(words), input="y\n", timeout=900)
+            timings["apt-get"] = time.monotonic() - started
+            assert result.returncode == 0, (packages, result.stdout[-5000:])
 
-            # The first run writes the env file and stops on its placeholder.
-            first = container.run(INSTALL)
-            assert first.returncode == 1, first.stdout
+            # 3. The first run writes the env file and stops on its placeholder ...
+            first = shell(container, install)
+            assert first.returncode == 1, (install, first.stdout)
             assert f"set DATABASE_URL in {ENV_FILE} (it still says CHANGE-ME)" in first.stdout
             settings = container.run(["cat", ENV_FILE]).stdout
             assert re.search(r"^SECRET_KEY=[0-9a-f]{64}$", settings, re.MULTILINE), settings
-            settings = re.sub(r"(?m)^DATABASE_URL=.*$", f"DATABASE_URL={postgres_url}", settings)
+            # ... which takes the password of step 2; Redis is the test worker's.
+            settings = settings.replace("CHANGE-ME", password)
+            database_url = f"postgresql+psycopg://{SLUG}:{password}@localhost:5432/{SLUG}"
+            assert f"\nDATABASE_URL={database_url}\n" in settings, settings
             settings = re.sub(r"(?m)^REDIS_URL=.*$", f"REDIS_URL={redis_url}", settings)
             write = container.run(["sh", "-c", f"cat > {ENV_FILE}"], input=settings)
             assert write.returncode == 0, write.stdout
 
             started = time.monotonic()
-            install = container.run(INSTALL)
+            result = shell(container, install_again)
             timings["install.sh"] = time.monotonic() - started
-            assert install.returncode == 0, install.stdout
-            assert "disabling Debian's default nginx site" in install.stdout, install.stdout
+            assert result.returncode == 0, (install_again, result.stdout)
+            assert "disabling Debian's default nginx site" in result.stdout, result.stdout
             started = time.monotonic()
             assert fetch("/health", DOMAIN)[0] == 200
             timings["first request"] = time.monotonic() - started
             assert_serving(container)
+            check_it(container, steps["4"], tmp_path / "follow.log")
 
             # Beat's start-up is in the journal while beat runs, not once it stops.
             beat = f"{SLUG}-beat.service"
@@ -136,11 +256,12 @@ def test_install_sh_serves_reloads_restarts_reboots_and_upgrades_under_systemd(
 
             # A reload replaces gunicorn's workers; no request fails meanwhile.
             arbiter = main_pid(container, SERVICES[0])
+            (reload,) = [line for line in steps["after"] if "systemctl reload" in line]
             with Load("/health", DOMAIN) as load:
                 time.sleep(0.5)
-                reload = container.run(["systemctl", "reload", SERVICES[0]])
+                result = shell(container, reload)
                 time.sleep(2)
-            assert reload.returncode == 0, reload.stdout
+            assert result.returncode == 0, (reload, result.stdout)
             assert load.count > 20 and not load.failures, load.failures
             assert main_pid(container, SERVICES[0]) == arbiter
             assert "Hang up: Master" in journal(container, SERVICES[0])
@@ -165,12 +286,13 @@ def test_install_sh_serves_reloads_restarts_reboots_and_upgrades_under_systemd(
             record_property("exposure in the container", exposures)
             assert all(level <= MAX_EXPOSURE for level in exposures.values()), exposures
 
-            # An upgrade: install.sh again, with no failed request.
+            # An upgrade ("Every release"): install.sh again, with no failed request.
+            upgrade = steps["after"][0]
             with Load("/health", DOMAIN) as load:
                 started = time.monotonic()
-                upgrade = container.run(INSTALL)
+                result = shell(container, upgrade)
                 timings["install.sh again"] = time.monotonic() - started
-            assert upgrade.returncode == 0, upgrade.stdout
+            assert result.returncode == 0, (upgrade, result.stdout)
             assert load.count > 20 and not load.failures, load.failures
             assert_serving(container)
 

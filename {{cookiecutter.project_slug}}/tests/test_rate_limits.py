@@ -1,12 +1,15 @@
 """Brute-force protection: past their limits the credential endpoints answer 429 Too Many
 Requests with ``Retry-After``; nothing else is limited."""
 
+import runpy
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from werkzeug.test import Client, TestResponse
 
 from {{ cookiecutter.project_slug }}.config import Config, ConfigError
+from {{ cookiecutter.project_slug }}.extensions import limiter
 
 from .conftest import PASSWORD
 
@@ -83,3 +86,44 @@ def test_malformed_limits_name_the_variable(monkeypatch: pytest.MonkeyPatch, nam
     monkeypatch.setenv(name, "10 per fortnight")
     with pytest.raises(ConfigError, match=f"{name} must be rate limits such as"):
         Config()
+
+
+@pytest.fixture
+def proxied(monkeypatch: pytest.MonkeyPatch) -> Client:
+    """The app of ``wsgi.py``, as gunicorn serves it, trusting the proxies of 10.0.0.0/24
+    and allowing 2 registrations a minute."""
+    monkeypatch.setenv("FLASK_CONFIG", "testing")
+    monkeypatch.delenv("SCRIPT_NAME", raising=False)
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/24")
+    app = runpy.run_module("{{ cookiecutter.project_slug }}.wsgi")["app"]
+    app.config["REGISTER_RATE_LIMIT"] = "2 per minute"
+    limiter.reset()
+    return Client(app)
+
+
+def register(server: Client, peer: str, forwarded_for: str) -> int:
+    """Send an invalid registration (422, no database needed) from ``peer`` with
+    ``X-Forwarded-For``; return the status code."""
+    response = server.post(
+        "/api/v1/users",
+        json={},
+        headers={"X-Forwarded-For": forwarded_for},
+        environ_base={"REMOTE_ADDR": peer},
+    )
+    return response.status_code
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_forwarded_address(proxied: Client) -> None:
+    # The proxy appends the client's address: the last one counts, not the proxy's.
+    for _ in range(2):
+        assert register(proxied, "10.0.0.5", "203.0.113.1, 198.51.100.7") == 422
+    assert register(proxied, "10.0.0.5", "198.51.100.7") == 429
+    assert register(proxied, "10.0.0.5", "198.51.100.8") == 422
+    # A unix socket (no peer address) is nginx's: trusted too.
+    assert register(proxied, "", "198.51.100.9") == 422
+
+
+def test_an_untrusted_peer_cannot_choose_its_address(proxied: Client) -> None:
+    for forwarded_for in ("198.51.100.1", "198.51.100.2"):
+        assert register(proxied, "192.0.2.1", forwarded_for) == 422
+    assert register(proxied, "192.0.2.1", "198.51.100.3") == 429

@@ -38,10 +38,10 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-#: Rate limits, by client address (``REMOTE_ADDR``). No default limit: only the routes
-#: decorated with the limits of ``ratelimits`` are counted. Unlike the other extensions,
-#: Flask-Limiter keeps its storage on this object: the last app bound sets it (one app per
-#: process).
+#: Rate limits, by client address (``REMOTE_ADDR``, which ``wsgi.py`` takes from a trusted
+#: proxy's ``X-Forwarded-For``). No default limit: only the routes decorated with the
+#: limits of ``ratelimits`` are counted. Unlike the other extensions, Flask-Limiter keeps
+#: its storage on this object: the last app bound sets it (one app per process).
 limiter = Limiter(key_func=get_remote_address)
 {%- if cookiecutter.cache == "redis" %}
 cache = Cache()

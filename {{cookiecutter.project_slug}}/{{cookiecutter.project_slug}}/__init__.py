@@ -5,12 +5,12 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, converters, errors
+from . import api, converters, errors, ratelimits
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
 from .config import TestingConfig, load_config
-from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "csrf" if cookiecutter.app_style == "full", "db", "limiter", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
+from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
 from .main import bp as main_bp
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import celery_init_app
@@ -39,7 +39,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
 {%- if cookiecutter.cache == "redis" %}
     cache.init_app(app)
 {%- endif %}

@@ -21,7 +21,7 @@ anyone lock a known user out by failing on purpose.
 
 import time
 
-from flask import current_app
+from flask import Flask, Response, current_app
 
 from .extensions import limiter
 
@@ -34,6 +34,24 @@ def login_rate_limit() -> str:
 def register_rate_limit() -> str:
     """The limits of registering, from the config of the current app."""
     return current_app.config["REGISTER_RATE_LIMIT"]
+
+
+def retry_after_only_on_429(response: Response) -> Response:
+    """Remove ``Retry-After`` from the responses that are not 429: Flask-Limiter adds it to
+    every response of a limited route, where it would tell a client to wait for nothing."""
+    if response.status_code != 429:
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter to ``app``.
+
+    Flask runs ``after_request`` functions in the reverse order of their registration, so
+    ``retry_after_only_on_429`` (registered first) sees the limiter's headers.
+    """
+    app.after_request(retry_after_only_on_429)
+    limiter.init_app(app)
 
 
 def retry_message() -> str:

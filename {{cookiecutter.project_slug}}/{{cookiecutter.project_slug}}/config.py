@@ -17,8 +17,8 @@ from limits import parse_many
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 #: Default attempts to log in (API tokens{{ " and the login page" if cookiecutter.app_style == "full" }}) per client address:
 #: a person who mistypes a password needs a few a minute; a password-guessing script is
-#: held to 100 guesses an hour, 2,400 a day (OWASP Authentication Cheat Sheet, "Login
-#: Throttling"), while many users behind one NAT address can still log in.
+#: held to 100 guesses an hour, 2,400 a day (OWASP Authentication Cheat Sheet, "Protect
+#: Against Automated Attacks"), while many users behind one NAT address can log in.
 DEFAULT_LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
 #: Default registrations per client address: nobody needs many accounts an hour.
 DEFAULT_REGISTER_RATE_LIMIT = "5 per minute; 20 per hour"

@@ -44,6 +44,7 @@ def remove_pages() -> None:
         f"{PACKAGE}/templates",
         f"{PACKAGE}/static",
         "tests/test_auth.py",
+        "tests/test_auth_rate_limits.py",
         "tests/test_todos.py",
     )
 
@@ -51,6 +52,11 @@ def remove_pages() -> None:
 def remove_cache() -> None:
     """No cache layer: no cache tests (the code paths are left out at render time)."""
     remove("tests/test_cache.py")
+
+
+def remove_redis() -> None:
+    """Neither cache nor worker: no Redis, so rate limits are counted in memory only."""
+    remove("tests/test_rate_limits_redis.py")
 
 
 def remove_celery() -> None:
@@ -124,6 +130,8 @@ def main() -> None:
         remove_cache()
     if "{{ cookiecutter.worker }}" == "none":
         remove_celery()
+    if "{{ cookiecutter.cache }}" == "none" and "{{ cookiecutter.worker }}" == "none":
+        remove_redis()
     if "{{ cookiecutter.use_cors }}" != "True":
         remove_cors()
     deploy_target = "{{ cookiecutter.deploy_target }}"

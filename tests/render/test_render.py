@@ -98,7 +98,8 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         (
             {"app_style": "api"},
             [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/auth.py",
-             f"{DEFAULT_SLUG}/forms.py", f"{DEFAULT_SLUG}/todos.py", "tests/test_auth.py"],
+             f"{DEFAULT_SLUG}/forms.py", f"{DEFAULT_SLUG}/todos.py", "tests/test_auth.py",
+             "tests/test_auth_rate_limits.py"],
             ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager", "errors/error.html"],
         ),
         (
@@ -114,7 +115,7 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         ),
         (
             {"cache": "none", "worker": "none"},
-            [],
+            ["tests/test_rate_limits_redis.py"],
             ["redis", "Redis", "REDIS_URL"],
         ),
         ({"use_cors": "false"}, ["tests/test_cors.py"], ["flask_cors", "CORS"]),
@@ -137,6 +138,48 @@ def test_use_cors_adds_flask_cors(bake) -> None:
     assert "flask-cors" in pins(project / "requirements.txt")
     assert (project / "tests" / "test_cors.py").is_file()
     assert "CORS_ORIGINS" in (project / "README.md").read_text()
+
+
+#: A variable the generated config reads: ``os.environ.get("NAME"``, ``require("NAME"``,
+#: ``env_int("NAME"`` and the other ``env_*`` readers.
+CONFIG_VARIABLE = re.compile(r'(?:os\.environ\.get|require|env_\w+)\(\s*"([A-Z][A-Z0-9_]*)"')
+
+
+def configuration_table(project: Path) -> dict[str, str]:
+    """``{variable: default}`` of the rows of the README's "Configuration" table (a row may
+    name several variables)."""
+    readme = (project / "README.md").read_text()
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            names, default = line.split("|")[1:3]
+            for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", names):
+                rows[name] = default.strip()
+    return rows
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{}, {"app_style": "api", "cache": "none", "worker": "none"}, {"use_cors": "true"}],
+)
+def test_readme_documents_every_variable_the_config_reads(bake, answers) -> None:
+    project = bake(**answers)
+    read = set(CONFIG_VARIABLE.findall((project / DEFAULT_SLUG / "config.py").read_text()))
+    assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT"} <= read
+    assert read <= set(configuration_table(project))
+
+
+def test_rate_limits_are_documented_with_their_defaults(default_project: Path) -> None:
+    table = configuration_table(default_project)
+    example = (default_project / ".env.example").read_text().splitlines()
+    for name, default in [
+        ("LOGIN_RATE_LIMIT", "10 per minute; 100 per hour"),
+        ("REGISTER_RATE_LIMIT", "5 per minute; 20 per hour"),
+    ]:
+        assert table[name] == f"`{default}`"
+        assert f'{name}="{default}"' in example
+    assert "flask-limiter" in pins(default_project / "requirements.txt")
 
 
 LONGEST_SLUG = "abcdefghij_klmnopqrst_uvwxyz_ab"[:30]

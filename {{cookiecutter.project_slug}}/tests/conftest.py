@@ -26,7 +26,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import Engine, event
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
+from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db, limiter
 from {{ cookiecutter.project_slug }}.models import User, create_user
 
 {% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -119,6 +119,15 @@ def app(session_app: Flask) -> Iterator[Flask]:
         yield session_app
     session_app.config.clear()
     session_app.config.update(settings)
+
+
+@pytest.fixture
+def limited(app: Flask) -> Flask:
+    """``app`` allowing 2 attempts a minute to log in and 2 to register, counted from
+    zero (the other tests run with limits they never reach)."""
+    app.config.update(LOGIN_RATE_LIMIT="2 per minute", REGISTER_RATE_LIMIT="2 per minute")
+    limiter.reset()
+    return app
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from .extensions import db
 from .forms import LoginForm, RegisterForm
 from .models import User, UsernameTakenError, create_user
+from .ratelimits import login_limit, register_limit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -26,6 +27,7 @@ def safe_next(target: str | None) -> str:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@register_limit
 def register() -> Response | str:
     """Create an account, then ask the user to log in."""
     form = RegisterForm()
@@ -41,6 +43,7 @@ def register() -> Response | str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 def login() -> Response | str:
     """Check username and password and start a session."""
     form = LoginForm()

@@ -11,9 +11,17 @@ import os
 from typing import Any
 
 from dotenv import find_dotenv, load_dotenv
+from limits import parse_many
 
 #: Default request body limit in bytes (1 MiB); larger bodies get 413 Content Too Large.
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
+#: Default attempts to log in (API tokens{{ " and the login page" if cookiecutter.app_style == "full" }}) per client address:
+#: a person who mistypes a password needs a few a minute; a password-guessing script is
+#: held to 100 guesses an hour, 2,400 a day (OWASP Authentication Cheat Sheet, "Protect
+#: Against Automated Attacks"), while many users behind one NAT address can log in.
+DEFAULT_LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
+#: Default registrations per client address: nobody needs many accounts an hour.
+DEFAULT_REGISTER_RATE_LIMIT = "5 per minute; 20 per hour"
 
 
 {%- if cookiecutter.database == "postgresql" %}
@@ -71,6 +79,24 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(
             f"{name} must be an integer, got {raw!r} (for example {name}={default})"
         ) from None
+
+
+def env_rate_limit(name: str, default: str) -> str:
+    """Read the environment variable ``name`` as rate limits in the notation of the
+    ``limits`` package: ``10 per minute``, several separated by ``;``.
+
+    :param name: the variable's name.
+    :param default: returned when the variable is unset or empty.
+    :raises ConfigError: when the value does not parse; the message names the variable.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be rate limits such as {default!r}, got {raw!r}") from None
+    return raw
 
 
 def require(name: str, config_name: str) -> str:
@@ -156,6 +182,23 @@ class Config:
         #: How passwords are hashed: werkzeug.security's ``generate_password_hash`` method
         #: syntax; its default, scrypt (n=2**15, r=8, p=1), is deliberately slow.
         self.PASSWORD_HASH_METHOD = "scrypt"
+        #: Brute-force protection (Flask-Limiter, see ``ratelimits``): attempts per client
+        #: address; the 429 carries ``Retry-After``, every limited response ``X-RateLimit-*``.
+        self.LOGIN_RATE_LIMIT = env_rate_limit("LOGIN_RATE_LIMIT", DEFAULT_LOGIN_RATE_LIMIT)
+        self.REGISTER_RATE_LIMIT = env_rate_limit(
+            "REGISTER_RATE_LIMIT", DEFAULT_REGISTER_RATE_LIMIT
+        )
+        self.RATELIMIT_HEADERS_ENABLED = True
+{%- if use_redis %}
+        #: Namespace of this app's rate-limit counters in a Redis it may share.
+        self.RATELIMIT_STORAGE_OPTIONS = {
+            "key_prefix": "{{ cookiecutter.project_slug }}:ratelimit",
+        }
+{%- else %}
+        #: Counters in each process's memory: with several gunicorn workers a client may
+        #: make up to (workers x limit) attempts.
+        self.RATELIMIT_STORAGE_URI = "memory://"
+{%- endif %}
 {%- if cookiecutter.cache == "redis" %}
         #: Seconds a cached value lives.
         self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
@@ -191,6 +234,14 @@ class Config:
     def CACHE_REDIS_URL(self) -> str | None:  # noqa: N802
         """Flask-Caching's Redis URL: ``REDIS_URL``."""
         return self.REDIS_URL
+{%- endif %}
+{%- if use_redis %}
+
+    @property
+    def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802
+        """Flask-Limiter's storage: Redis at ``REDIS_URL`` when set, so that every process
+        counts the same attempts; else each process's memory."""
+        return self.REDIS_URL or "memory://"
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
 
@@ -261,6 +312,13 @@ class TestingConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
         #: One PBKDF2 round: cheap hashes keep the suite fast. Only ever for tests.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
+        #: Limits no test reaches but the tests of the limits, which set their own.
+        self.LOGIN_RATE_LIMIT = self.REGISTER_RATE_LIMIT = "1000 per minute"
+{%- if use_redis %}
+        self.RATELIMIT_STORAGE_OPTIONS = {
+            "key_prefix": "{{ cookiecutter.project_slug }}-test:ratelimit",
+        }
+{%- endif %}
 {%- if cookiecutter.cache == "redis" %}
         self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}-test:"
 {%- endif %}

@@ -6,7 +6,9 @@ module-level object serves every app the factory builds, including the test apps
 
 {% if cookiecutter.cache == "redis" %}from flask_caching import Cache
 {% endif %}{% if cookiecutter.use_cors %}from flask_cors import CORS
-{% endif %}{% if cookiecutter.app_style == "full" %}from flask_login import LoginManager
+{% endif %}from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+{% if cookiecutter.app_style == "full" %}from flask_login import LoginManager
 {% endif %}from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 {%- if cookiecutter.app_style == "full" %}
@@ -36,6 +38,11 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+#: Rate limits, by client address (``REMOTE_ADDR``, which ``wsgi.py`` takes from a trusted
+#: proxy's ``X-Forwarded-For``). No default limit: only the routes decorated with the
+#: limits of ``ratelimits`` are counted. Unlike the other extensions, Flask-Limiter keeps
+#: its storage on this object: the last app bound sets it (one app per process).
+limiter = Limiter(key_func=get_remote_address)
 {%- if cookiecutter.cache == "redis" %}
 cache = Cache()
 {%- endif %}

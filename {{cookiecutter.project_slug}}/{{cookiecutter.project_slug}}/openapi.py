@@ -48,6 +48,22 @@ def error_response(description: str) -> dict[str, object]:
     return {"description": description, "schema": ProblemSchema, "content_type": PROBLEM_JSON}
 
 
+#: The header of a 429 answer (RFC 6585, section 4): how long to wait, in seconds
+#: (RFC 9110, section 10.2.3).
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
+
+def too_many_requests(description: str) -> dict[str, object]:
+    """The arguments of ``Blueprint.alt_response`` for a 429: ``description``, a Problem
+    Details body and the ``Retry-After`` header."""
+    return {**error_response(description), "headers": RETRY_AFTER}
+
+
 class ProblemDetailsApi(Api):
     """flask-smorest's ``Api`` whose documented error responses are Problem Details.
 

@@ -3,16 +3,19 @@
 from flask import abort, current_app
 
 from ..models import User, UsernameTakenError, create_user
-from ..openapi import error_response
+from ..openapi import error_response, too_many_requests
+from ..ratelimits import login_limit, register_limit
 from ..schemas import TokenSchema, UserSchema
 from . import bp
 from .auth import basic_auth, basic_required, issue_token
 
 
 @bp.post("/users")
+@register_limit
 @bp.arguments(UserSchema)
 @bp.response(201, UserSchema)
 @bp.alt_response(409, **error_response("The username is taken."))
+@bp.alt_response(429, **too_many_requests("Too many registrations from this address."))
 @bp.doc(security=[])
 def register(data: dict[str, str]) -> User:
     """Create an account from ``{"username", "password"}``: 201, or 409 when taken."""
@@ -23,8 +26,10 @@ def register(data: dict[str, str]) -> User:
 
 
 @bp.post("/tokens")
+@login_limit
 @basic_required
 @bp.response(201, TokenSchema)
+@bp.alt_response(429, **too_many_requests("Too many attempts to log in from this address."))
 def create_token() -> dict[str, object]:
     """Exchange HTTP Basic credentials for a bearer token.
 

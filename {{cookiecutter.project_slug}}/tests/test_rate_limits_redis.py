@@ -1,0 +1,34 @@
+"""With ``REDIS_URL`` the rate-limit counts live in Redis, where every process sees them."""
+
+import os
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from limits import parse
+from limits.storage import RedisStorage
+from limits.strategies import FixedWindowRateLimiter
+
+from {{ cookiecutter.project_slug }}.config import Config
+
+
+def test_storage_follows_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://redis.example:6379/2")
+    assert Config().RATELIMIT_STORAGE_URI == "redis://redis.example:6379/2"
+    monkeypatch.delenv("REDIS_URL")
+    assert Config().RATELIMIT_STORAGE_URI == "memory://"
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real Redis)")
+def test_another_process_sees_the_count_in_redis(limited: Flask, client: FlaskClient) -> None:
+    for _ in range(2):
+        client.post("/api/v1/tokens", auth=("alice", "guess"))
+
+    # What another worker or host would read: the count under the app's key prefix.
+    options = limited.config["RATELIMIT_STORAGE_OPTIONS"]
+    storage = RedisStorage(limited.config["REDIS_URL"], **options)
+    window = FixedWindowRateLimiter(storage).get_window_stats(
+        parse("2 per minute"), "127.0.0.1", "login"
+    )
+    assert window.remaining == 0
+    assert storage.get_connection().keys(f"{options['key_prefix']}:*")

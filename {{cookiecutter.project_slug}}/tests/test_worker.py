@@ -4,13 +4,14 @@ Needs ``REDIS_URL`` (the result backend, and the broker unless ``CELERY_BROKER_U
 names another, such as RabbitMQ's ``amqp://``). The worker and the test share the
 session's test database; the worker must see the test's rows, so this test commits them
 for real, instead of working inside the rolled-back transaction of the other tests, and
-empties the tables when it ends. The task goes to a queue of the tests' own, so a worker
-of the service that listens on the same Redis does not take it.
+empties the tables when it ends. The task goes to a queue of this test session's own, so
+neither a worker of the service nor that of another test run on the same Redis takes it.
 """
 
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 WORKER_APP = "{{ cookiecutter.project_slug }}.worker:celery_app"
-QUEUE = "{{ cookiecutter.project_slug }}-test"
+QUEUE = f"{{ cookiecutter.project_slug }}-test-{uuid.uuid4().hex[:12]}"
 #: Seconds to wait for the worker to start and run the task.
 TASK_TIMEOUT = 60
 

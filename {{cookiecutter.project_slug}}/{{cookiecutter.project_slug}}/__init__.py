@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import errors
+from . import database, errors
 from .api import bp as api_bp
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
@@ -39,6 +39,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     app.logger.setLevel(app.config["LOG_LEVEL"])
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db)
 {%- if cookiecutter.cache == "redis" %}
     cache.init_app(app)

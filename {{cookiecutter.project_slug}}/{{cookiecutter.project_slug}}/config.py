@@ -50,14 +50,17 @@ EAGER_CELERY: dict[str, Any] = {
     "task_store_eager_result": True,
 }
 
-#: How often sending a task, or subscribing to its result, is tried again when Redis
-#: does not answer: once, at once (kombu's ``retry_over_time`` arguments, in seconds).
+#: Sending a task to a broker that does not answer is tried again once, at once (kombu's
+#: ``retry_over_time`` arguments, in seconds): at most two ``CONNECT_TIMEOUT`` waits.
 PUBLISH_RETRY_POLICY: dict[str, float] = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
+#: Subscribing to a task's result on a Redis that does not answer: Celery reconnects once
+#: and stops there (its default is 20 retries, a second apart).
+RESULT_BACKEND_RETRY_POLICY: dict[str, float] = {"max_retries": 0}
 {%- endif %}
 
 
@@ -226,8 +229,8 @@ class Config:
             "broker_url": os.environ.get("CELERY_BROKER_URL", self.REDIS_URL),
             "result_backend": os.environ.get("CELERY_RESULT_BACKEND", self.REDIS_URL),
             "broker_connection_retry_on_startup": True,
-            # Bounded waits when Redis is down, so that starting a task fails within
-            # seconds (503, see errors.py) instead of retrying for about 20 s.
+            # Bounded waits when Redis is down, so that starting a task fails within two
+            # CONNECT_TIMEOUT waits (503, see errors.py) instead of retrying for about 20 s.
             "broker_connection_timeout": self.CONNECT_TIMEOUT,
             "broker_transport_options": {
                 "socket_connect_timeout": self.CONNECT_TIMEOUT,
@@ -236,7 +239,7 @@ class Config:
             "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
             "redis_socket_connect_timeout": self.CONNECT_TIMEOUT,
             "redis_socket_timeout": self.REDIS_SOCKET_TIMEOUT,
-            "result_backend_transport_options": {"retry_policy": PUBLISH_RETRY_POLICY},
+            "result_backend_transport_options": {"retry_policy": RESULT_BACKEND_RETRY_POLICY},
             "beat_schedule": {
                 "purge-old-completed-todos": {
                     "task": "{{ cookiecutter.project_slug }}.tasks.purge_old_completed_todos",

@@ -3,7 +3,11 @@
 ``Retry-After`` within a bound; requests that do not need it keep working.
 
 A dependency is made unreachable for real: its URL points at a loopback port where
-nothing listens, so every connection is refused.
+nothing listens, so every connection is refused
+{%- if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" -%}
+; or, to prove the connect timeouts, at a
+port that behaves as a host that does not answer
+{%- endif %}.
 """
 
 import socket

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pymysql
 import pytest
 
+from .api.report import write_summary as write_outage_summary
 from .deploy.container.report import write_summary as write_container_summary
 from .helpers import ROOT, fresh_postgres_database, service_url
 
@@ -81,9 +82,11 @@ def redis_url(worker_id: str) -> str:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """After the run, the variants run and the container images built and run."""
+    """After the run, the variants run, the container images built and run, and the
+    outage tests' timings."""
     write_variants_summary(terminalreporter)
     write_container_summary(terminalreporter)
+    write_outage_summary(terminalreporter)
 
 
 def write_variants_summary(terminalreporter) -> None:

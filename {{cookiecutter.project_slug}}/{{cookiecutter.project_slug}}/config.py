@@ -1,4 +1,5 @@
 {%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
+{%- set connect_to = ["the database" if cookiecutter.database != "sqlite", "Redis" if use_redis] | select | join(" or ") -%}
 """Config classes, chosen by the ``FLASK_CONFIG`` environment variable.
 
 Every value comes from the environment (https://12factor.net/config) and is read when a
@@ -56,6 +57,18 @@ EAGER_CELERY: dict[str, Any] = {
     "task_eager_propagates": True,
     "task_store_eager_result": True,
 }
+
+#: Sending a task to a broker that does not answer is tried again once, at once (kombu's
+#: ``retry_over_time`` arguments, in seconds): at most two ``CONNECT_TIMEOUT`` waits.
+PUBLISH_RETRY_POLICY: dict[str, float] = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+#: Subscribing to a task's result on a Redis that does not answer: Celery reconnects once
+#: and stops there (its default is 20 retries, a second apart).
+RESULT_BACKEND_RETRY_POLICY: dict[str, float] = {"max_retries": 0}
 {%- endif %}
 
 
@@ -165,6 +178,17 @@ class Config:
 {%- if use_redis %}
         self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
 {%- endif %}
+{%- if connect_to %}
+        #: Seconds to wait for {{ connect_to }} to accept a connection; past them a
+        #: request that needs it answers 503 (see errors.py).
+        self.CONNECT_TIMEOUT = env_int("CONNECT_TIMEOUT", 2)
+{%- endif %}
+{%- if use_redis %}
+        #: Seconds to wait for a reply from Redis once connected.
+        self.REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 5)
+{%- endif %}
+        #: Seconds a client is asked to wait (``Retry-After``) when a dependency is down.
+        self.RETRY_AFTER = env_int("RETRY_AFTER", 5)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
@@ -207,6 +231,12 @@ class Config:
         #: Redis Sentinel for the cache: sentinel addresses and the monitored master's name.
         self.CACHE_REDIS_SENTINELS = env_sentinels("REDIS_SENTINELS")
         self.CACHE_REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
+        #: Options of the cache's Redis client: bounded waits, so that a Redis outage only
+        #: slows a request by these seconds; Flask-Caching then computes without the cache.
+        self.CACHE_OPTIONS = {
+            "socket_connect_timeout": self.CONNECT_TIMEOUT,
+            "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
+        }
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
         #: Days a completed todo is kept before the periodic purge deletes it.
@@ -260,6 +290,17 @@ class Config:
             "broker_url": os.environ.get("CELERY_BROKER_URL", self.REDIS_URL),
             "result_backend": os.environ.get("CELERY_RESULT_BACKEND", self.REDIS_URL),
             "broker_connection_retry_on_startup": True,
+            # Bounded waits when Redis is down, so that starting a task fails within two
+            # CONNECT_TIMEOUT waits (503, see errors.py) instead of retrying for about 20 s.
+            "broker_connection_timeout": self.CONNECT_TIMEOUT,
+            "broker_transport_options": {
+                "socket_connect_timeout": self.CONNECT_TIMEOUT,
+                "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
+            },
+            "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
+            "redis_socket_connect_timeout": self.CONNECT_TIMEOUT,
+            "redis_socket_timeout": self.REDIS_SOCKET_TIMEOUT,
+            "result_backend_transport_options": {"retry_policy": RESULT_BACKEND_RETRY_POLICY},
             "beat_schedule": {
                 "purge-old-completed-todos": {
                     "task": "{{ cookiecutter.project_slug }}.tasks.purge_old_completed_todos",

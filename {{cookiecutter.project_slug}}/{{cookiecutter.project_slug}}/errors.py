@@ -7,6 +7,9 @@ maps each field to its messages. A client gets JSON under ``/api/`` or when it p
 ``application/json`` over ``text/html`` in its ``Accept`` header (as in Miguel
 Grinberg's microblog); anyone else gets an HTML page. Unexpected errors are logged by
 Flask with their traceback and answered with a plain 500, never with the traceback.
+
+A dependency that is down ({{ "the database or the task broker" if cookiecutter.worker == "celery" else "the database" }}) gets 503 with
+``Retry-After``.
 """
 {%- else -%}
 """Error responses: one JSON shape everywhere.
@@ -15,14 +18,20 @@ Errors are Problem Details (RFC 9457, ``application/problem+json``): ``type``, `
 ``status``, ``detail``, and for validation errors an ``errors`` member that maps each
 field to its messages. Unexpected errors are logged by Flask with their traceback and
 answered with a plain 500, never with the traceback.
+
+A dependency that is down ({{ "the database or the task broker" if cookiecutter.worker == "celery" else "the database" }}) gets 503 with
+``Retry-After``.
 """
 {%- endif %}
 
 from typing import Any
 
-from flask import Flask, Response, jsonify{{ ", render_template, request" if cookiecutter.app_style == "full" }}
-from sqlalchemy.exc import StatementError
-from werkzeug.exceptions import HTTPException, UnprocessableEntity
+from flask import Flask, Response, current_app, jsonify{{ ", render_template, request" if cookiecutter.app_style == "full" }}
+{%- if cookiecutter.worker == "celery" %}
+from kombu.exceptions import OperationalError as BrokerError
+{%- endif %}
+from sqlalchemy.exc import DBAPIError, StatementError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable, UnprocessableEntity
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .extensions import db
@@ -131,7 +140,45 @@ def handle_unstorable_value(error: StatementError) -> Response | tuple[str, int]
     return handle_http_exception(UnprocessableEntity(f"A value cannot be stored: {error.orig}."))
 
 
+def service_unavailable(detail: str) -> Response:
+    """Answer 503 for a dependency that is down, with ``Retry-After``.
+
+    :param detail: which dependency, for the client.
+    :returns: the 503 response the HTTP exception handler builds (Problem Details, or
+        the HTML page), with ``Retry-After: RETRY_AFTER`` (seconds, RFC 9110 10.2.3).
+    """
+    response = current_app.make_response(handle_http_exception(ServiceUnavailable(detail)))
+    response.headers["Retry-After"] = str(current_app.config["RETRY_AFTER"])
+    return response
+
+
+def handle_database_error(error: DBAPIError) -> Response:
+    """Answer 503 when the database cannot be reached; any other database error is raised
+    again, so Flask logs it and answers 500.
+
+    "Cannot be reached" is SQLAlchemy's ``connection_invalidated``: a connection lost in
+    use (its dialect's disconnect codes), or one that could not be opened (database.py).
+    """
+    if not error.connection_invalidated:
+        raise error
+    current_app.logger.warning("Database unavailable: %s", error.orig)
+    return service_unavailable("The database is unavailable; try again later.")
+{%- if cookiecutter.worker == "celery" %}
+
+
+def handle_broker_error(error: BrokerError) -> Response:
+    """Answer 503 when a task cannot be sent: the broker or its result backend is down
+    (kombu's ``OperationalError``, raised within the bounded timeouts of config.py)."""
+    current_app.logger.warning("Task broker unavailable: %s", error)
+    return service_unavailable("The task queue is unavailable; try again later.")
+{%- endif %}
+
+
 def init_app(app: Flask) -> None:
     """Register the error handlers on ``app`` (after flask-smorest's, which they replace)."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(StatementError, handle_unstorable_value)
+    app.register_error_handler(DBAPIError, handle_database_error)
+{%- if cookiecutter.worker == "celery" %}
+    app.register_error_handler(BrokerError, handle_broker_error)
+{%- endif %}

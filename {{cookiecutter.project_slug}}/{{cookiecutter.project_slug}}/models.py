@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from flask import current_app
+{% if cookiecutter.cache == "redis" %}import redis
+{% endif %}from flask import current_app
 {%- if cookiecutter.app_style == "full" %}
 from flask_login import UserMixin
 {%- endif %}
@@ -225,8 +226,20 @@ def todo_counts(user_id: int) -> dict[str, int]:
 
 
 def forget_todo_counts(user_id: int) -> None:
-    """Drop the cached :func:`todo_counts` of ``user_id``."""
-    cache.delete_memoized(todo_counts, user_id)
+    """Drop the cached :func:`todo_counts` of ``user_id``.
+
+    A cache outage does not fail the change that calls this: it is logged, and counts
+    cached before the outage may be served until they expire (``CACHE_DEFAULT_TIMEOUT``).
+    """
+    try:
+        cache.delete_memoized(todo_counts, user_id)
+    except redis.RedisError:
+        current_app.logger.warning(
+            "Cache unavailable: the todo counts of user %s may be stale for up to %s s",
+            user_id,
+            current_app.config["CACHE_DEFAULT_TIMEOUT"],
+            exc_info=True,
+        )
 
 
 @event.listens_for(Todo, "after_insert")

@@ -6,9 +6,13 @@ eagerly in tests.
 """
 
 from datetime import timedelta
+from typing import Any
 
+import redis
 from celery import Celery, Task, shared_task
+from celery.result import AsyncResult
 from flask import Flask, current_app, has_app_context
+from kombu.exceptions import OperationalError
 from sqlalchemy import select
 
 from .extensions import db
@@ -35,6 +39,22 @@ def celery_init_app(app: Flask) -> Celery:
                 return self.run(*args, **kwargs)
             with app.app_context():
                 return self.run(*args, **kwargs)
+
+        def apply_async(self, *args: Any, **kwargs: Any) -> AsyncResult:
+            """Send the task, as Celery does.
+
+            :raises kombu.exceptions.OperationalError: when the broker or the result
+                backend cannot be reached (errors.py answers 503). Celery's Redis result
+                backend reports a failed subscription to the task's result as a
+                ``RuntimeError`` caused by a Redis connection error or timeout; it becomes
+                this one.
+            """
+            try:
+                return super().apply_async(*args, **kwargs)
+            except RuntimeError as error:
+                if isinstance(error.__cause__, (redis.ConnectionError, redis.TimeoutError)):
+                    raise OperationalError(str(error.__cause__)) from error
+                raise
 
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])

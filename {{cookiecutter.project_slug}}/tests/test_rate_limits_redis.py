@@ -1,6 +1,8 @@
 """With ``REDIS_URL`` the rate-limit counts live in Redis, where every process sees them."""
 
 import os
+import socket
+import time
 
 import pytest
 from flask import Flask
@@ -9,7 +11,9 @@ from limits import parse
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
 
+from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import Config
+from {{ cookiecutter.project_slug }}.extensions import db
 
 
 def test_storage_follows_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -32,3 +36,31 @@ def test_another_process_sees_the_count_in_redis(limited: Flask, client: FlaskCl
     )
     assert window.remaining == 0
     assert storage.get_connection().keys(f"{options['key_prefix']}:*")
+
+
+def test_limits_count_in_memory_while_redis_is_down(session_app: Flask) -> None:
+    with socket.socket() as sock:  # a loopback port where nothing listens
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    database = {"SQLALCHEMY_DATABASE_URI": session_app.config["SQLALCHEMY_DATABASE_URI"]}
+    app = create_app(
+        {
+            **database,
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed}/0",
+            "LOGIN_RATE_LIMIT": "2 per minute",
+        }
+    )
+    client = app.test_client()
+    try:
+        started = time.monotonic()
+        statuses = [
+            client.post("/api/v1/tokens", auth=("nobody", "guess")).status_code for _ in range(3)
+        ]
+        assert statuses == [401, 401, 429]
+        assert time.monotonic() - started < 5
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        # The one limiter object keeps the storage of the app bound last: bind it back to
+        # the real Redis for the tests that follow.
+        create_app(database)

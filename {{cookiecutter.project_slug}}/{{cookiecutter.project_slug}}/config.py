@@ -214,10 +214,14 @@ class Config:
         )
         self.RATELIMIT_HEADERS_ENABLED = True
 {%- if use_redis %}
-        #: Namespace of this app's rate-limit counters in a Redis it may share.
+        #: Namespace of this app's rate-limit counters in a Redis it may share, and bounded
+        #: waits on it. While Redis is down the limits count in each process's memory.
         self.RATELIMIT_STORAGE_OPTIONS = {
             "key_prefix": "{{ cookiecutter.project_slug }}:ratelimit",
+            "socket_connect_timeout": self.CONNECT_TIMEOUT,
+            "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
         }
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 {%- else %}
         #: Counters in each process's memory: with several gunicorn workers a client may
         #: make up to (workers x limit) attempts.
@@ -357,6 +361,7 @@ class TestingConfig(Config):
         self.LOGIN_RATE_LIMIT = self.REGISTER_RATE_LIMIT = "1000 per minute"
 {%- if use_redis %}
         self.RATELIMIT_STORAGE_OPTIONS = {
+            **self.RATELIMIT_STORAGE_OPTIONS,
             "key_prefix": "{{ cookiecutter.project_slug }}-test:ratelimit",
         }
 {%- endif %}

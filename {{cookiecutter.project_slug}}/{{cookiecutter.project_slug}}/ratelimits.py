@@ -36,10 +36,16 @@ def register_rate_limit() -> str:
     return current_app.config["REGISTER_RATE_LIMIT"]
 
 
-def retry_after_only_on_429(response: Response) -> Response:
-    """Remove ``Retry-After`` from the responses that are not 429: Flask-Limiter adds it to
-    every response of a limited route, where it would tell a client to wait for nothing."""
-    if response.status_code != 429:
+def retry_after_only_when_refused(response: Response) -> Response:
+    """Keep Flask-Limiter's ``Retry-After`` on a 429 only.
+
+    Flask-Limiter sets it (the seconds until its window resets) on every response of a
+    limited route, where it would tell a client to wait for nothing, and over the
+    ``RETRY_AFTER`` of a 503 (a dependency down, see ``errors``), which gets it back.
+    """
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(current_app.config["RETRY_AFTER"])
+    elif response.status_code != 429:
         response.headers.pop("Retry-After", None)
     return response
 
@@ -48,9 +54,9 @@ def init_app(app: Flask) -> None:
     """Bind the limiter to ``app``.
 
     Flask runs ``after_request`` functions in the reverse order of their registration, so
-    ``retry_after_only_on_429`` (registered first) sees the limiter's headers.
+    ``retry_after_only_when_refused`` (registered first) sees the limiter's headers.
     """
-    app.after_request(retry_after_only_on_429)
+    app.after_request(retry_after_only_when_refused)
     limiter.init_app(app)
 
 

@@ -3,6 +3,7 @@ runs them, next to the web container: a task started through the API is done by 
 worker; beat starts; each container stops cleanly on SIGTERM within its grace period."""
 
 import base64
+import re
 import time
 
 import pytest
@@ -65,8 +66,11 @@ def test_worker_does_a_task_and_beat_starts(
         started = time.monotonic()
         task = purge_through_the_api(variant, worker)
         steps["purge task through the API, until SUCCESS"] = round(time.monotonic() - started, 1)
-        assert task["result"] == 2
-        assert "purge_completed_todos" in worker.logs() and "succeeded" in worker.logs()
+        # The worker's run of this task deleted the two done todos. Its log says so; the
+        # API shows the last run's result, and a task is delivered at least once (a
+        # publish retried after a Redis timeout sends it again; the purge is idempotent).
+        done = rf"purge_completed_todos\[{task['id']}\] succeeded in \S+s: 2$"
+        assert re.search(done, worker.logs(), re.MULTILINE), worker.logs()
         # Docker's and the kubelet's exec pass the container's HOSTNAME; podman's does not.
         probe = worker.exec(*variant.worker_probe(), env={"HOSTNAME": worker.hostname()})
         assert probe.returncode == 0 and "pong" in probe.stdout, probe.stdout

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pymysql
 import pytest
+import redis
 
 from .api.report import write_summary as write_outage_summary
 from .deploy.container.report import write_summary as write_container_summary
@@ -75,10 +76,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
 
 @pytest.fixture
 def redis_url(worker_id: str) -> str:
-    """A Redis database of its own for each test worker (numbers 1 to 15)."""
+    """A Redis database of its own for each test worker (numbers 1 to 15), emptied first:
+    tasks an earlier test queued and no worker took (the fuzzing starts many) must not
+    reach a later test's worker."""
     server = urlsplit(service_url("TEST_REDIS_URL"))
     number = 1 if worker_id == "master" else 1 + int(worker_id.removeprefix("gw")) % 15
-    return server._replace(path=f"/{number}").geturl()
+    url = server._replace(path=f"/{number}").geturl()
+    with redis.Redis.from_url(url) as client:
+        client.flushdb()
+    return url
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:

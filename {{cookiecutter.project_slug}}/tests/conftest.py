@@ -15,7 +15,8 @@ equivalents.
 
 import os
 {% if cookiecutter.app_style == "full" %}import re
-{% endif %}from collections.abc import Iterator
+{% endif %}import socket
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -186,3 +187,10 @@ def create_todo(api: FlaskClient, title: str = "A todo", done: bool = False) -> 
     response = api.post("/api/v1/todos", json={"title": title, "done": done})
     assert response.status_code == 201
     return response.get_json()
+
+
+def closed_port() -> int:
+    """A loopback TCP port where nothing listens (connections to it are refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -10,12 +10,13 @@ port that behaves as a host that does not answer
 {%- endif %}.
 """
 
+{% if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" -%}
 import socket
 import time
-{%- if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" %}
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-{%- else %}
+{%- else -%}
+import time
 from collections.abc import Callable
 {%- endif %}
 
@@ -40,19 +41,12 @@ from {{ cookiecutter.project_slug }}.extensions import cache
 from {{ cookiecutter.project_slug }}.tasks import celery_init_app
 {%- endif %}
 
-from .conftest import PASSWORD{{ ", csrf_token" if cookiecutter.app_style == "full" and cookiecutter.worker == "celery" }}
+from .conftest import PASSWORD, closed_port{{ ", csrf_token" if cookiecutter.app_style == "full" and cookiecutter.worker == "celery" }}
 
 #: Seconds within which a request that needs a refused dependency must answer.
 BOUND = 1.0
 #: A SQLite database that cannot be opened: its directory does not exist.
 UNREACHABLE_SQLITE = "sqlite:////nonexistent-directory/db.sqlite"
-
-
-def closed_port() -> int:
-    """A loopback TCP port where nothing listens (connections to it are refused)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 {%- if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" %}

@@ -1,7 +1,6 @@
 """With ``REDIS_URL`` the rate-limit counts live in Redis, where every process sees them."""
 
 import os
-import socket
 import time
 
 import pytest
@@ -14,6 +13,8 @@ from limits.strategies import FixedWindowRateLimiter
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import Config
 from {{ cookiecutter.project_slug }}.extensions import db
+
+from .conftest import closed_port
 
 
 def test_storage_follows_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,14 +40,11 @@ def test_another_process_sees_the_count_in_redis(limited: Flask, client: FlaskCl
 
 
 def test_limits_count_in_memory_while_redis_is_down(session_app: Flask) -> None:
-    with socket.socket() as sock:  # a loopback port where nothing listens
-        sock.bind(("127.0.0.1", 0))
-        closed = sock.getsockname()[1]
     database = {"SQLALCHEMY_DATABASE_URI": session_app.config["SQLALCHEMY_DATABASE_URI"]}
     app = create_app(
         {
             **database,
-            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed}/0",
+            "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{closed_port()}/0",
             "LOGIN_RATE_LIMIT": "2 per minute",
         }
     )

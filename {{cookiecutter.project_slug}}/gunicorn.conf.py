@@ -2,40 +2,11 @@
 
 Each value can be set from the environment. ``SCRIPT_NAME`` (a sub-path to mount the
 app under) is read by ``{{ cookiecutter.project_slug }}/wsgi.py``, which mounts the app there.
+The access log's client address (``%(h)s``) is ``REMOTE_ADDR`` as the app leaves it: behind
+a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
 """
 
-import ipaddress
 import os
-
-from gunicorn.glogging import Logger
-
-
-class ProxiedClientLogger(Logger):
-    """gunicorn's logger, whose access log names the client behind a trusted proxy.
-
-    For a request from a trusted proxy that carries ``X-Forwarded-For``, the log's client
-    address (``%(h)s``) is the header's last address, the one the proxy appended: not the
-    proxy's own address, nor nothing at all when it connects on a unix socket. A request
-    from any other peer is logged with the peer's address, whatever its header says.
-    Trusted as gunicorn trusts forwarded headers: a unix socket (only nginx may connect to
-    the systemd unit's), or a peer within ``forwarded_allow_ips``.
-    """
-
-    def atoms(self, resp, req, environ, request_time):
-        atoms = super().atoms(resp, req, environ, request_time)
-        forwarded = environ.get("HTTP_X_FORWARDED_FOR", "").rpartition(",")[2].strip()
-        if forwarded and self.trusted(environ.get("REMOTE_ADDR", "")):
-            atoms["h"] = forwarded
-        return atoms
-
-    def trusted(self, peer: str) -> bool:
-        """Whether ``peer`` (REMOTE_ADDR; empty on a unix socket) is a trusted proxy."""
-        allowed = self.cfg.forwarded_allow_ips
-        if not peer or "*" in allowed:
-            return True
-        address = ipaddress.ip_address(peer)
-        return any(address in ipaddress.ip_network(entry, strict=False) for entry in allowed)
-
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:{{ cookiecutter.http_port }}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -49,7 +20,6 @@ preload_app = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 accesslog = "-"
 errorlog = "-"
-logger_class = ProxiedClientLogger
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No gunicorn control socket (gunicornc): it would be created in $HOME, which the service
 # user may not be able to write.

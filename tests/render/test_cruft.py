@@ -92,7 +92,7 @@ def test_cruft_update_brings_a_template_change_into_an_edited_project(tmp_path: 
     commit_all(template, "Template change")
     assert cruft(project, "check").returncode != 0, "cruft check missed the template change"
 
-    updated = cruft(project, "update", "-y", "--skip-apply-ask")
+    updated = cruft(project, "update", "-y")
     assert updated.returncode == 0, updated.stdout
     assert (project / ".gitignore").read_text().endswith("\n.template-added/\n")
     assert (project / "CONTRIBUTING.md").read_text() == "How to contribute to Flask Service.\n"

@@ -56,6 +56,8 @@ def test_dependabot_covers_uv_actions_and_the_images_there_are(bake, deploy_targ
     expected |= {"docker"} if (project / "Dockerfile").exists() else set()
     expected |= {"docker-compose"} if (project / "compose.yaml").exists() else set()
     assert {update["package-ecosystem"] for update in updates} == expected
+    groups = [group for update in updates for group in update.get("groups", {}).values()]
+    assert groups and all(group["update-types"] == ["minor", "patch"] for group in groups)
     assert not (project / "renovate.json").exists()
 
 

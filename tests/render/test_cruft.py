@@ -67,6 +67,8 @@ def test_cruft_update_brings_a_template_change_into_an_edited_project(tmp_path: 
     state = json.loads((project / ".cruft.json").read_text())
     assert state["commit"] == git(template, "rev-parse", "HEAD").strip()
     assert state["context"]["cookiecutter"]["database"] == "sqlite"
+    version = json.loads((ROOT / "cookiecutter.json").read_text())["_template_version"]
+    assert state["context"]["cookiecutter"]["_template_version"] == version
     dotenv = (project / ".env").read_bytes()
 
     # The team's own work: an edited README and config.py, a file of their own.

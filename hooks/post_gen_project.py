@@ -28,8 +28,14 @@ def remove_gitlab_ci() -> None:
 
 
 def remove_github_ci() -> None:
-    """No GitHub Actions workflow when another CI, or none, was chosen."""
+    """No GitHub Actions workflow, nor Dependabot configuration, when another CI, or none,
+    was chosen."""
     remove(".github")
+
+
+def remove_renovate() -> None:
+    """Renovate keeps the dependencies current on GitLab only (Dependabot on GitHub)."""
+    remove("renovate.json")
 
 
 PACKAGE = "{{ cookiecutter.project_slug }}"
@@ -147,6 +153,7 @@ def main() -> None:
         remove_github_ci()
     if "{{ cookiecutter.ci }}" != "gitlab":
         remove_gitlab_ci()
+        remove_renovate()
     if "{{ cookiecutter.open_source_license }}" == "Proprietary":
         remove_license()
     write_dotenv()

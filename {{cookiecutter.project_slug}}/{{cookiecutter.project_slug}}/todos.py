@@ -8,15 +8,16 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .attachments import attachment_response, store_upload
+from .attachments import attachment_response, human_size, store_upload
 from .extensions import db
-from .forms import TodoForm
+from .forms import EditTodoForm, TodoForm
 from .models import Todo, own_todo, todo_counts
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import purge_completed_todos
 {%- endif %}
 
 bp = Blueprint("todos", __name__, url_prefix="/todos")
+bp.add_app_template_filter(human_size)
 
 
 @bp.before_request
@@ -53,10 +54,18 @@ def index() -> Response | str:
 
 @bp.route("/<id:todo_id>/edit", methods=["GET", "POST"])
 def edit(todo_id: int) -> Response | str:
-    """Edit a todo's title, state and attachment."""
+    """Edit a todo's title, state and attachment (replace or remove it).
+
+    "Remove the attachment" is applied first, so a file sent with it still becomes the
+    new attachment.
+    """
     todo = own_todo(todo_id, current_user.id)
-    form = TodoForm(obj=todo)
+    # Not ``obj=todo``: the form's ``attachment`` (a file to upload) would take the todo's
+    # stored bytes when none is sent.
+    form = EditTodoForm(data={"title": todo.title, "done": todo.done})
     if form.validate_on_submit():
+        if form.remove_attachment.data:
+            todo.clear_attachment()
         save_form(form, todo)
         flash("Todo saved.", "success")
         return redirect(url_for("todos.index"))

@@ -129,10 +129,15 @@ def test_a_long_unbroken_title_wraps_within_the_page(logged_in: FlaskClient) -> 
     page = logged_in.get("/todos/").get_data(as_text=True)
     assert f'<span class="title">{"x" * 120}</span>' in page
     rules = css_rules(logged_in)
-    # The word breaks anywhere rather than widening the column, and the row's flexible
-    # title may shrink below that word's width (a flex item's minimum is its content).
+    # The word breaks anywhere rather than widening the column; the row's title may shrink
+    # below that word's width (a flex item's minimum is its content), and the row's
+    # controls wrap to a second line rather than squeeze it.
     assert rules["main"]["overflow-wrap"] == "anywhere"
     assert rules[".todos li .title"]["min-width"] == "0"
+    assert rules[".todos li"]["flex-wrap"] == "wrap"
+    # A form's column is the card's width, not its widest field's (the file input's).
+    assert rules[".card"]["grid-template-columns"] == "minmax(0, 1fr)"
+    assert rules["label"]["grid-template-columns"] == "minmax(0, 1fr)"
 
 
 def test_row_controls_are_big_enough_to_tap(logged_in: FlaskClient, app: Flask) -> None:

@@ -88,6 +88,7 @@ def test_upload_over_the_limit_goes_back_to_the_form(
     assert (response.status_code, response.headers["Location"]) == (302, f"http://localhost{page}")
     shown = logged_in.get(page).get_data(as_text=True)
     assert "The file is too large: attachments can be up to 1 KiB." in shown
+    assert 'value="Too big"' in shown
     assert [(todo.title, todo.attachment_name) for todo in todos(app)] == [("Draft", None)]
 
 

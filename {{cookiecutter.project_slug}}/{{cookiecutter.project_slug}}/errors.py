@@ -6,8 +6,8 @@ JSON errors are Problem Details (RFC 9457, ``application/problem+json``): ``type
 maps each field to its messages. A client gets JSON under ``/api/`` or when it prefers
 ``application/json`` over ``text/html`` in its ``Accept`` header (as in Miguel
 Grinberg's microblog); anyone else gets an HTML page, except for a posted form that failed
-its CSRF check or was too large (413): the browser is sent back to the form with a
-message saying why. Unexpected errors are logged by
+its CSRF check: the browser is sent back to the form with a message (``todos`` does the
+same for an upload over the size limit). Unexpected errors are logged by
 Flask with their traceback and answered with a plain 500, never with the traceback.
 
 A dependency that is down ({{ "the database or the task broker" if cookiecutter.worker == "celery" else "the database" }}) gets 503 with
@@ -48,20 +48,10 @@ from flask import Flask, Response, current_app, jsonify
 from kombu.exceptions import OperationalError as BrokerError
 {%- endif %}
 from sqlalchemy.exc import DBAPIError, StatementError
-{% if cookiecutter.app_style == "full" -%}
-from werkzeug.exceptions import (
-    HTTPException,
-    RequestEntityTooLarge,
-    ServiceUnavailable,
-    UnprocessableEntity,
-)
-{% else -%}
 from werkzeug.exceptions import HTTPException, ServiceUnavailable, UnprocessableEntity
-{% endif -%}
 from werkzeug.http import HTTP_STATUS_CODES
 
-{% if cookiecutter.app_style == "full" %}from .attachments import upload_limit
-{% endif %}from .extensions import db
+from .extensions import db
 from .models import UnstorableValueError
 {%- if cookiecutter.app_style == "full" %}
 
@@ -163,6 +153,8 @@ def back_to_form(message: str) -> Response:
     own origin, see security.py) when that is a page of this app; else the URL posted to,
     when it answers GET (the add and edit forms post to their own page); else the home page.
     A ``Referer`` outside this app is never followed, so this is no open redirect.
+
+    :param message: flashed in the ``error`` category, shown on the form's page.
     """
     flash(message, "error")
     referrer = request.referrer
@@ -180,15 +172,6 @@ def handle_csrf_error(error: CSRFError) -> Response | tuple[str, int]:
     if wants_json():
         return handle_http_exception(error)
     return back_to_form("The form expired; please try again.")
-
-
-def handle_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
-    """A body over ``MAX_CONTENT_LENGTH`` (413, raised by werkzeug before the form is read,
-    so nothing of it can be kept): a browser's form post goes back to the form with the
-    limit named; a JSON client gets Problem Details, any other request the error page."""
-    if wants_json() or request.method != "POST":
-        return handle_http_exception(error)
-    return back_to_form(f"The file is too large: attachments can be up to {upload_limit()}.")
 {%- endif %}
 
 
@@ -244,7 +227,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
 {%- if cookiecutter.app_style == "full" %}
     app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
 {%- endif %}
     app.register_error_handler(StatementError, handle_unstorable_value)
     app.register_error_handler(DBAPIError, handle_database_error)

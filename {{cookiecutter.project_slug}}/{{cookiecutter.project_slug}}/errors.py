@@ -7,8 +7,8 @@ maps each field to its messages. A client gets JSON under ``/api/`` or when it p
 ``application/json`` over ``text/html`` in its ``Accept`` header (as in Miguel
 Grinberg's microblog); anyone else gets an HTML page, except for a posted form that failed
 its CSRF check: the browser is sent back to the form with a message (``todos`` does the
-same for an upload over the size limit). Unexpected errors are logged by
-Flask with their traceback and answered with a plain 500, never with the traceback.
+same for an upload over the size limit). Unexpected errors are logged by Flask with their
+traceback and answered with a plain 500, never with the traceback.
 
 A dependency that is down ({{ "the database or the task broker" if cookiecutter.worker == "celery" else "the database" }}) gets 503 with
 ``Retry-After``.
@@ -64,7 +64,6 @@ def wants_json() -> bool:
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return best == "application/json"
-
 {%- endif %}
 
 

@@ -31,6 +31,10 @@ from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecut
 from {{ cookiecutter.project_slug }}.models import User, create_user
 
 {% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+#: A CSS comment, an ``@media`` block (one level of rules inside), a rule.
+CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
+CSS_MEDIA_RE = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 {% endif %}PASSWORD = "correct horse battery"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -164,6 +168,27 @@ def logged_in(client: FlaskClient, user: User) -> FlaskClient:
     )
     assert response.status_code == 302
     return client
+
+
+def css_rules(client: FlaskClient) -> dict[str, dict[str, str]]:
+    """The declarations of the stylesheet the pages link, by selector.
+
+    :returns: ``{selector: {property: value}}``, whitespace normalised; a rule with a
+        selector list counts for each selector, later declarations override earlier ones.
+        Rules inside ``@media`` (the dark colour scheme) are left out.
+    """
+    with client.get("/static/style.css") as response:
+        css = CSS_MEDIA_RE.sub("", CSS_COMMENT_RE.sub("", response.get_data(as_text=True)))
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, body in CSS_RULE_RE.findall(css):
+        declarations = {
+            name.strip(): " ".join(value.split())
+            for name, _, value in (item.partition(":") for item in body.split(";"))
+            if value.strip()
+        }
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update(declarations)
+    return rules
 {%- endif %}
 
 

@@ -1,11 +1,12 @@
 """Registering, logging in and out through the pages."""
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.models import PASSWORD_MIN, User
 
 from .conftest import PASSWORD, csrf_token
 
@@ -23,10 +24,17 @@ def register(client: FlaskClient, username: str, password: str, confirm: str | N
     )
 
 
-def test_register_stores_a_password_hash(client: FlaskClient, app: Flask) -> None:
+def test_register_logs_the_new_user_in(client: FlaskClient, app: Flask) -> None:
     response = register(client, "bob", "long enough secret")
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/auth/login"
+    assert (response.status_code, response.headers["Location"]) == (302, "/todos/")
+    page = client.get("/todos/")
+    assert page.status_code == 200
+    assert "Welcome, bob!" in page.get_data(as_text=True)
+    assert "Log out" in page.get_data(as_text=True)
+
+
+def test_register_stores_a_password_hash(client: FlaskClient, app: Flask) -> None:
+    assert register(client, "bob", "long enough secret").status_code == 302
     with app.app_context():
         bob = db.session.scalar(select(User).where(User.username == "bob"))
         assert bob.password_hash != "long enough secret"
@@ -42,15 +50,53 @@ def test_register_refuses_a_taken_username(client: FlaskClient, user: User) -> N
 
 def test_register_validates_the_form(client: FlaskClient) -> None:
     assert b"at least 8 characters" in register(client, "bob", "short").data
-    assert b"must be equal to password" in register(client, "bob", "long enough", "other").data
+    assert b"The two passwords differ." in register(client, "bob", "long enough", "other").data
 
 
-def test_post_without_csrf_token_is_refused(client: FlaskClient) -> None:
-    response = client.post(
-        "/auth/register", data={"username": "bob", "password": "x" * 10, "confirm": "x" * 10}
+def test_register_page_hints_the_password_length_and_links_to_log_in(client: FlaskClient) -> None:
+    page = client.get("/auth/register").get_data(as_text=True)
+    assert f'minlength="{PASSWORD_MIN}"' in page
+    assert f'<small class="hint" id="password-hint">At least {PASSWORD_MIN} characters.' in page
+    assert 'aria-describedby="password-hint"' in page
+    assert 'Already have an account? <a href="/auth/login">Log in</a>' in page
+    assert '<a href="/auth/register">Register</a>' in client.get("/auth/login").get_data(
+        as_text=True
     )
-    assert response.status_code == 400
-    assert b"CSRF" in response.data
+
+
+@pytest.mark.parametrize(
+    ("token", "referrer", "back_to"),
+    [
+        ("missing", "http://localhost/auth/register", "http://localhost/auth/register"),
+        ("expired", None, "/auth/register"),
+        ("missing", "https://evil.example/auth/register", "/auth/register"),
+    ],
+)
+def test_a_form_failing_its_csrf_check_goes_back_to_the_form(
+    client: FlaskClient, app: Flask, token: str, referrer: str | None, back_to: str
+) -> None:
+    data = {"username": "bob", "password": "x" * 10, "confirm": "x" * 10}
+    if token == "expired":
+        data["csrf_token"] = csrf_token(client, "/auth/register")
+        app.config["WTF_CSRF_TIME_LIMIT"] = -1  # any token is older than that
+    headers = {"Referer": referrer} if referrer else {}
+    response = client.post("/auth/register", data=data, headers=headers)
+    assert (response.status_code, response.headers["Location"]) == (302, back_to)
+    assert "The form expired; please try again." in client.get(back_to).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "bob")) is None
+
+
+def test_a_post_only_form_failing_its_csrf_check_goes_home(logged_in: FlaskClient) -> None:
+    response = logged_in.post("/auth/logout")
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    assert "Log out" in logged_in.get("/").get_data(as_text=True)
+
+
+def test_a_json_client_failing_the_csrf_check_gets_problem_details(client: FlaskClient) -> None:
+    response = client.post("/auth/register", headers={"Accept": "application/json"})
+    assert (response.status_code, response.mimetype) == (400, "application/problem+json")
+    assert "CSRF" in response.get_json()["detail"]
 
 
 def test_login_and_logout(client: FlaskClient, user: User) -> None:

@@ -19,6 +19,14 @@ def test_index_page(client: FlaskClient) -> None:
     response = client.get("/")
     assert response.status_code == 200
     assert b"<title>Home" in response.data
+
+
+@pytest.mark.parametrize("url", ["/favicon.ico", "/static/favicon.svg"])
+def test_the_site_icon_is_served(client: FlaskClient, url: str) -> None:
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").get_data(as_text=True)
+    with client.get(url) as response:
+        assert (response.status_code, response.mimetype) == (200, "image/svg+xml")
+        assert response.data.startswith(b"<svg ")
 {%- else %}
 
 

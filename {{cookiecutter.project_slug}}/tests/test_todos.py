@@ -1,15 +1,18 @@
-"""The todo pages: list, add with an attachment, edit, toggle, delete."""
+"""The todo pages: list, add with an attachment, edit, toggle, delete; their layout."""
 
 import io
+import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from {{ cookiecutter.project_slug }}.attachments import human_size
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import Todo, create_user
 
-from .conftest import csrf_token
+from .conftest import csrf_token, css_rules
 
 
 def add(client: FlaskClient, title: str, attachment: tuple[bytes, str] | None = None):
@@ -58,12 +61,35 @@ def test_attachment_round_trip(logged_in: FlaskClient, app: Flask) -> None:
     assert "attachment; filename=report_2026.pdf" in response.headers["Content-Disposition"]
 
 
-def test_upload_over_the_limit_is_413(logged_in: FlaskClient, app: Flask) -> None:
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [(100, "100 bytes"), (1024, "1 KiB"), (1536, "1.5 KiB"), (1024 * 1024, "1 MiB")],
+)
+def test_human_size(size: int, text: str) -> None:
+    assert human_size(size) == text
+
+
+def test_the_form_names_the_upload_limit(logged_in: FlaskClient, app: Flask) -> None:
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024 * 1024
+    assert "up to 2 MiB." in logged_in.get("/todos/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["/todos/", "/todos/{id}/edit"])
+def test_upload_over_the_limit_goes_back_to_the_form(
+    logged_in: FlaskClient, app: Flask, page: str
+) -> None:
+    add(logged_in, "Draft")
+    [todo] = todos(app)
+    page = page.format(id=todo.id)
+    token = csrf_token(logged_in, page)
     app.config["MAX_CONTENT_LENGTH"] = 1024
-    response = add(logged_in, "Too big", (b"x" * 2048, "big.bin"))
-    assert response.status_code == 413
-    assert b"413" in response.data
-    assert todos(app) == []
+    data = {"title": "Too big", "csrf_token": token, "attachment": (io.BytesIO(b"x" * 2048), "a")}
+    response = logged_in.post(page, data=data, headers={"Referer": f"http://localhost{page}"})
+    assert (response.status_code, response.headers["Location"]) == (302, f"http://localhost{page}")
+    shown = logged_in.get(page).get_data(as_text=True)
+    assert "The file is too large: attachments can be up to 1 KiB." in shown
+    assert 'value="Too big"' in shown
+    assert [(todo.title, todo.attachment_name) for todo in todos(app)] == [("Draft", None)]
 
 
 def test_edit_toggle_delete(logged_in: FlaskClient, app: Flask) -> None:
@@ -97,3 +123,78 @@ def test_other_users_todos_are_404(logged_in: FlaskClient, app: Flask) -> None:
     response = logged_in.post(f"/todos/{todo.id}/delete", data={"csrf_token": token})
     assert response.status_code == 404
     assert len(todos(app)) == 1
+
+
+def test_a_long_unbroken_title_wraps_within_the_page(logged_in: FlaskClient) -> None:
+    add(logged_in, "x" * 120)
+    page = logged_in.get("/todos/").get_data(as_text=True)
+    assert f'<span class="title">{"x" * 120}</span>' in page
+    rules = css_rules(logged_in)
+    # The word breaks anywhere rather than widening the column; the row's title may shrink
+    # below that word's width (a flex item's minimum is its content), and the row's
+    # controls wrap to a second line rather than squeeze it.
+    assert rules["main"]["overflow-wrap"] == "anywhere"
+    assert rules[".todos li .title"]["min-width"] == "0"
+    assert rules[".todos li"]["flex-wrap"] == "wrap"
+    # A form's column is the card's width, not its widest field's (the file input's).
+    assert rules[".card"]["grid-template-columns"] == "minmax(0, 1fr)"
+    assert rules["label"]["grid-template-columns"] == "minmax(0, 1fr)"
+
+
+def test_row_controls_are_big_enough_to_tap(logged_in: FlaskClient, app: Flask) -> None:
+    add(logged_in, "Report", (b"data", "report.txt"))
+    [todo] = todos(app)
+    page = logged_in.get("/todos/").get_data(as_text=True)
+    controls = re.findall(r'<(?:a|button) class="([^"]*)"[^>]*>\s*([^<]+?)\s*</', page)
+    assert {text for classes, text in controls if "action" in classes.split()} == {
+        "☐",
+        "report.txt",
+        "Edit",
+        "Delete",
+    }
+    assert f'href="/todos/{todo.id}/edit"' in page
+    action = css_rules(logged_in)[".action"]
+    assert (action["min-width"], action["min-height"]) == ("44px", "44px")
+
+
+def test_the_file_input_is_styled_like_the_form(logged_in: FlaskClient) -> None:
+    assert 'type="file"' in logged_in.get("/todos/").get_data(as_text=True)
+    rules = css_rules(logged_in)
+    field = rules["input[type=file]"]
+    assert field["border-radius"] == rules["input[type=text]"]["border-radius"]
+    button = rules["input[type=file]::file-selector-button"]
+    assert button["color"] == button["border"].split()[-1] == "var(--accent)"
+    assert button["min-height"] == "44px"
+
+
+def test_edit_removes_the_attachment(logged_in: FlaskClient, app: Flask) -> None:
+    add(logged_in, "Report", (b"data", "report.txt"))
+    [todo] = todos(app)
+    page = logged_in.get(f"/todos/{todo.id}/edit").get_data(as_text=True)
+    assert 'name="remove_attachment"' in page
+    data = {"title": "Report", "remove_attachment": "y", "csrf_token": csrf_token(logged_in)}
+    response = logged_in.post(f"/todos/{todo.id}/edit", data=data)
+    assert response.status_code == 302
+    [todo] = todos(app)
+    assert (todo.attachment_name, todo.attachment_size) == (None, None)
+    assert logged_in.get(f"/todos/{todo.id}/attachment").status_code == 404
+    assert 'name="remove_attachment"' not in logged_in.get(f"/todos/{todo.id}/edit").get_data(
+        as_text=True
+    )
+
+
+def test_edit_without_a_file_keeps_the_attachment(logged_in: FlaskClient, app: Flask) -> None:
+    add(logged_in, "Report", (b"data", "report.txt"))
+    [todo] = todos(app)
+    data = {"title": "Final report", "csrf_token": csrf_token(logged_in)}
+    response = logged_in.post(f"/todos/{todo.id}/edit", data=data)
+    assert response.status_code == 302
+    [todo] = todos(app)
+    assert (todo.title, todo.attachment_name) == ("Final report", "report.txt")
+
+
+def test_edit_without_a_token_changes_nothing(logged_in: FlaskClient, app: Flask) -> None:
+    add(logged_in, "Report", (b"data", "report.txt"))
+    [todo] = todos(app)
+    logged_in.post(f"/todos/{todo.id}/edit", data={"title": "Report", "remove_attachment": "y"})
+    assert todos(app)[0].attachment_name == "report.txt"

@@ -1,14 +1,45 @@
 """Todo attachments: reading uploads into the BLOB column and sending them back."""
 
+from contextlib import suppress
 from io import BytesIO
 
-from flask import Response, abort, send_file
+from flask import Response, abort, current_app, request, send_file
 from werkzeug.datastructures import FileStorage
+from werkzeug.http import parse_options_header
+from werkzeug.sansio.multipart import Data, Field, MultipartDecoder, Preamble
 from werkzeug.utils import secure_filename
+from werkzeug.wsgi import LimitedStream
 
 from .models import FILENAME_MAX, Todo
 
 DEFAULT_MIMETYPE = "application/octet-stream"
+#: Bytes of a form refused as too large that :func:`leading_text_fields` reads back.
+FIELDS_PEEK = 16 * 1024
+
+
+def human_size(size: int) -> str:
+    """``size`` bytes in binary units (IEC 80000-13), as the pages show a limit.
+
+    :param size: a number of bytes.
+    :returns: for example ``"1 MiB"``, ``"1.5 KiB"``, ``"100 bytes"`` (one decimal at most).
+    """
+    value = float(size)
+    unit = "bytes"
+    for larger in ("KiB", "MiB", "GiB"):
+        if value < 1024:
+            break
+        value /= 1024
+        unit = larger
+    return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+
+
+def upload_limit() -> str:
+    """The largest request body the app reads (``MAX_CONTENT_LENGTH``), in binary units.
+
+    An attachment must fit in it with the rest of its form, so the pages name this size
+    as the upload limit.
+    """
+    return human_size(current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def store_upload(todo: Todo, upload: FileStorage) -> None:
@@ -38,3 +69,37 @@ def attachment_response(todo: Todo) -> Response:
         as_attachment=True,
         download_name=todo.attachment_name,
     )
+
+
+def leading_text_fields(limit: int = FIELDS_PEEK) -> dict[str, str]:
+    """The text fields that a ``multipart/form-data`` body refused as too large sent before
+    its first file.
+
+    werkzeug refuses a body over ``MAX_CONTENT_LENGTH`` before reading any of it, so the
+    form's text is lost with its file. Browsers send a form's fields in document order
+    (HTML's "constructing the entry list"), and the todo forms put the title before the
+    file input: this decodes no more than ``limit`` bytes of the body with werkzeug's
+    ``MultipartDecoder`` and returns the fields complete in them.
+
+    :returns: ``{name: value}``; empty for a body of another type or of unknown length,
+        or one that cannot be decoded.
+    """
+    mimetype, options = parse_options_header(request.headers.get("Content-Type"))
+    boundary = options.get("boundary")
+    if mimetype != "multipart/form-data" or not boundary or request.content_length is None:
+        return {}
+    body = LimitedStream(request.environ["wsgi.input"], request.content_length)
+    decoder = MultipartDecoder(boundary.encode())
+    decoder.receive_data(body.read(limit))
+    fields: dict[str, str] = {}
+    name, chunks = "", []
+    with suppress(ValueError):  # a body that is not multipart after all
+        # Data events follow their Field; a File, or the end of what was read, ends the text.
+        while isinstance(event := decoder.next_event(), Preamble | Field | Data):
+            if isinstance(event, Field):
+                name, chunks = event.name, []
+            elif isinstance(event, Data):
+                chunks.append(event.data)
+                if not event.more_data:
+                    fields[name] = b"".join(chunks).decode(errors="replace")
+    return fields

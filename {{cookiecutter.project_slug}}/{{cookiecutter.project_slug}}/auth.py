@@ -29,16 +29,17 @@ def safe_next(target: str | None) -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @register_limit
 def register() -> Response | str:
-    """Create an account, then ask the user to log in."""
+    """Create an account and log its user in, on to the todo list."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            create_user(form.username.data, form.password.data)
+            user = create_user(form.username.data, form.password.data)
         except UsernameTakenError:
             form.username.errors.append("This username is taken.")
         else:
-            flash("Account created. Please log in.", "success")
-            return redirect(url_for("auth.login"))
+            login_user(user)
+            flash(f"Welcome, {user.username}! Your account is ready.", "success")
+            return redirect(url_for("todos.index"))
     return render_template("auth/register.html", form=form)
 
 

@@ -5,8 +5,10 @@ JSON errors are Problem Details (RFC 9457, ``application/problem+json``): ``type
 ``title``, ``status``, ``detail``, and for validation errors an ``errors`` member that
 maps each field to its messages. A client gets JSON under ``/api/`` or when it prefers
 ``application/json`` over ``text/html`` in its ``Accept`` header (as in Miguel
-Grinberg's microblog); anyone else gets an HTML page. Unexpected errors are logged by
-Flask with their traceback and answered with a plain 500, never with the traceback.
+Grinberg's microblog); anyone else gets an HTML page, except for a posted form that failed
+its CSRF check: the browser is sent back to the form with a message (``todos`` does the
+same for an upload over the size limit). Unexpected errors are logged by Flask with their
+traceback and answered with a plain 500, never with the traceback.
 
 A dependency that is down ({{ "the database or the task broker" if cookiecutter.worker == "celery" else "the database" }}) gets 503 with
 ``Retry-After``.
@@ -26,7 +28,22 @@ A dependency that is down ({{ "the database or the task broker" if cookiecutter.
 
 from typing import Any
 
-from flask import Flask, Response, current_app, jsonify{{ ", render_template, request" if cookiecutter.app_style == "full" }}
+{% if cookiecutter.app_style == "full" -%}
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_wtf.csrf import CSRFError
+{%- else -%}
+from flask import Flask, Response, current_app, jsonify
+{%- endif %}
 {%- if cookiecutter.worker == "celery" %}
 from kombu.exceptions import OperationalError as BrokerError
 {%- endif %}
@@ -125,6 +142,36 @@ def request_problem(error: HTTPException) -> Response:
     response = problem(error.code or 500, detail, **members)
     response.headers.update(data.get("headers") or {})
     return response
+{%- if cookiecutter.app_style == "full" %}
+
+
+def back_to_form(message: str) -> Response:
+    """Send a browser back to the form it posted, with ``message`` flashed there.
+
+    The form is the page the request came from (``Referer``, which the pages send to their
+    own origin, see security.py) when that is a page of this app; else the URL posted to,
+    when it answers GET (the add and edit forms post to their own page); else the home page.
+    A ``Referer`` outside this app is never followed, so this is no open redirect.
+
+    :param message: flashed in the ``error`` category, shown on the form's page.
+    """
+    flash(message, "error")
+    referrer = request.referrer
+    if referrer and referrer.startswith(request.url_root):
+        return redirect(referrer)
+    rule = request.url_rule
+    if rule is not None and rule.methods and "GET" in rule.methods:
+        return redirect(url_for(rule.endpoint, **(request.view_args or {})))
+    return redirect(url_for("main.index"))
+
+
+def handle_csrf_error(error: CSRFError) -> Response | tuple[str, int]:
+    """A form whose CSRF token is missing, invalid or expired (Flask-WTF's 400): a browser
+    goes back to the form to send it again; a JSON client gets Problem Details."""
+    if wants_json():
+        return handle_http_exception(error)
+    return back_to_form("The form expired; please try again.")
+{%- endif %}
 
 
 def handle_unstorable_value(error: StatementError) -> Response | tuple[str, int]:
@@ -177,6 +224,9 @@ def handle_broker_error(error: BrokerError) -> Response:
 def init_app(app: Flask) -> None:
     """Register the error handlers on ``app`` (after flask-smorest's, which they replace)."""
     app.register_error_handler(HTTPException, handle_http_exception)
+{%- if cookiecutter.app_style == "full" %}
+    app.register_error_handler(CSRFError, handle_csrf_error)
+{%- endif %}
     app.register_error_handler(StatementError, handle_unstorable_value)
     app.register_error_handler(DBAPIError, handle_database_error)
 {%- if cookiecutter.worker == "celery" %}

@@ -19,7 +19,10 @@ class RegisterForm(LoginForm):
     """A new account: username, password typed twice."""
 
     password = PasswordField("Password", validators=[DataRequired(), Length(min=PASSWORD_MIN)])
-    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password")])
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[DataRequired(), EqualTo("password", message="The two passwords differ.")],
+    )
 
 
 class TodoForm(FlaskForm):
@@ -28,3 +31,9 @@ class TodoForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     done = BooleanField("Done")
     attachment = FileField("Attachment")
+
+
+class EditTodoForm(TodoForm):
+    """A todo's form on its edit page: the attachment may also be removed."""
+
+    remove_attachment = BooleanField("Remove the attachment")

@@ -20,6 +20,17 @@ READY_TIMEOUT = 2.0
 def index() -> str:
     """The home page."""
     return render_template("index.html")
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """The site icon where browsers and crawlers look for it by default.
+
+    The pages link ``static/favicon.svg`` (``<link rel="icon">`` in base.html); this
+    answers the requests for ``/favicon.ico`` that do not read the link, with the same
+    SVG, so they get no 404.
+    """
+    return current_app.send_static_file("favicon.svg")
 {%- else %}
 
 

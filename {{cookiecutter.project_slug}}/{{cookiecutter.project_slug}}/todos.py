@@ -3,20 +3,32 @@
 Every POST carries a CSRF token, checked by Flask-WTF's ``CSRFProtect`` before the view runs.
 """
 
-from flask import Blueprint, {{ "current_app, " if cookiecutter.worker == "celery" }}flash, redirect, render_template, url_for
+from flask import Blueprint, {{ "current_app, " if cookiecutter.worker == "celery" }}flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from .attachments import attachment_response, store_upload
+from .attachments import (
+    attachment_response,
+    human_size,
+    leading_text_fields,
+    store_upload,
+    upload_limit,
+)
+from .errors import back_to_form, handle_http_exception, wants_json
 from .extensions import db
-from .forms import TodoForm
-from .models import Todo, own_todo, todo_counts
+from .forms import EditTodoForm, TodoForm
+from .models import TITLE_MAX, Todo, own_todo, todo_counts
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import purge_completed_todos
 {%- endif %}
 
 bp = Blueprint("todos", __name__, url_prefix="/todos")
+bp.add_app_template_filter(human_size)
+
+#: Session key of the title of a form refused as too large, shown again by the next form.
+DRAFT_TITLE = "draft_title"
 
 
 @bp.before_request
@@ -38,7 +50,7 @@ def save_form(form: TodoForm, todo: Todo) -> None:
 @bp.route("/", methods=["GET", "POST"])
 def index() -> Response | str:
     """List the user's todos; POST adds one."""
-    form = TodoForm()
+    form = TodoForm(title=session.pop(DRAFT_TITLE, None))
     if form.validate_on_submit():
         save_form(form, Todo(user_id=current_user.id))
         flash("Todo added.", "success")
@@ -53,14 +65,35 @@ def index() -> Response | str:
 
 @bp.route("/<id:todo_id>/edit", methods=["GET", "POST"])
 def edit(todo_id: int) -> Response | str:
-    """Edit a todo's title, state and attachment."""
+    """Edit a todo's title, state and attachment (replace or remove it).
+
+    "Remove the attachment" is applied first, so a file sent with it still becomes the
+    new attachment.
+    """
     todo = own_todo(todo_id, current_user.id)
-    form = TodoForm(obj=todo)
+    # Not ``obj=todo``: the form's ``attachment`` (a file to upload) would take the todo's
+    # stored bytes when none is sent.
+    form = EditTodoForm(title=session.pop(DRAFT_TITLE, todo.title), done=todo.done)
     if form.validate_on_submit():
+        if form.remove_attachment.data:
+            todo.clear_attachment()
         save_form(form, todo)
         flash("Todo saved.", "success")
         return redirect(url_for("todos.index"))
     return render_template("todos/edit.html", form=form, todo=todo)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    """A todo form over ``MAX_CONTENT_LENGTH`` (werkzeug's 413, raised before the form is
+    read): the browser goes back to the form, which names the limit and shows the title
+    again (read from the start of the body); a JSON client gets Problem Details."""
+    if wants_json():
+        return handle_http_exception(error)
+    title = leading_text_fields().get("title")
+    if title:
+        session[DRAFT_TITLE] = title[:TITLE_MAX]
+    return back_to_form(f"The file is too large: attachments can be up to {upload_limit()}.")
 
 
 @bp.post("/<id:todo_id>/toggle")

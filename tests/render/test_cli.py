@@ -1,17 +1,18 @@
-"""A refused render tells how to render again with the other answers kept: the command the
-pre-generation hook prints, with the refused answer changed as it says, works in a shell.
-
-Through the real command line, as a user runs it (``cookiecutter .`` from the template's
-directory), with ``HOME`` in a temporary directory for cookiecutter's replay files.
+"""What rendering prints on the real command line, run as a user runs it (``cookiecutter .``
+from the template's directory, ``HOME`` in a temporary directory for cookiecutter's replay
+files): a render says where the project is and what to run first; a refused render tells
+how to render again with the other answers kept, and the command it prints, with the
+refused answer changed as it says, works in a shell.
 """
 
 import json
 import os
+import shlex
 import subprocess
 import tomllib
 from pathlib import Path
 
-from ..helpers import BIN, ROOT
+from ..helpers import BIN, ROOT, readme_section, shell_commands
 
 #: Answers a shell would mangle unless quoted, and non-default choices to keep.
 KEPT = {
@@ -57,3 +58,22 @@ def test_printed_command_renders_with_the_answers_kept(tmp_path: Path) -> None:
     assert "DATABASE_URL=sqlite:///" in (project / ".env").read_text()
     replay = json.loads((tmp_path / ".cookiecutter_replay" / f"{ROOT.name}.json").read_text())
     assert replay["cookiecutter"]["url_prefix"] == "/todo"
+
+
+def test_render_prints_where_the_project_is_and_its_first_commands(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    done = shell(
+        [BIN / "cookiecutter", "--no-input", ".", "--output-dir", output,
+         "project_name=Next Steps", "database=mysql", "app_style=api"],
+        tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    printed = [line.strip() for line in done.stdout.splitlines() if line.startswith("    ")]
+    cd, *commands = printed
+    project = Path(shlex.split(cd)[1])
+    assert cd == f"cd {project}" and project == output / "next_steps" and project.is_dir()
+    quickstart = shell_commands(readme_section(project, "Quickstart"))
+    assert commands == quickstart[: len(commands)]
+    assert commands[-1] == ".venv/bin/flask --app next_steps run --debug"
+    assert any(line.startswith("mysql ") for line in commands)
+    assert len(done.stdout.splitlines()) <= 10

@@ -9,6 +9,7 @@ import keyword
 import re
 import shlex
 import sys
+import unicodedata
 
 #: Top-level modules of the generated project's dependencies and of its own layout;
 #: a package of the same name would shadow them.
@@ -69,11 +70,13 @@ def check_slug(slug: str) -> str | None:
 
 
 def check_text(value: str) -> str | None:
-    """Free text goes into Python and TOML strings: no quotes, backslashes or newlines."""
+    """Free text: any character but control characters (Unicode category Cc), line breaks
+    among them, since it lands on one line of README.md, comments and unit files. Quotes
+    and backslashes are escaped where it lands (local_extensions.py)."""
     if not value.strip():
         return "must not be empty"
-    if any(char in value for char in '"\\\n\r'):
-        return 'must not contain ", \\ or line breaks'
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        return "must not contain line breaks or other control characters"
     return None
 
 

@@ -17,7 +17,7 @@ from ..helpers import BIN, ROOT, readme_section, shell_commands
 #: Answers a shell would mangle unless quoted, and non-default choices to keep.
 KEPT = {
     "project_name": "Rerun Svc",
-    "author_name": "O'Brien $HOME `id` ; é",
+    "author_name": "O'Brien \"Z\" C:\\dir $HOME `id` ; é",
     "description": "Tracks what's left & what's done: $(echo no) 100%",
     "database": "sqlite",
     "use_cors": "true",

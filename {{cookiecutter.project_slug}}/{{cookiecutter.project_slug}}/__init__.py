@@ -1,4 +1,4 @@
-"""{{ cookiecutter.project_name }}: the application factory."""
+"""{{ cookiecutter.project_name | docstring_text }}: the application factory."""
 
 from collections.abc import Mapping
 from typing import Any

@@ -162,7 +162,7 @@ class Config:
     CONFIG_NAME = "base"
 
     def __init__(self) -> None:
-        self.APP_NAME = "{{ cookiecutter.project_name }}"
+        self.APP_NAME = {{ cookiecutter.project_name | python_string }}
         self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
 {%- if cookiecutter.database == "mysql" %}

@@ -22,25 +22,11 @@ RESERVED_NAMES = {
     "tests", "vine", "werkzeug", "wtforms",
 }  # fmt: skip
 
-#: The answers, each rendered as a JSON string literal (valid Python) so that no
-#: quote or backslash in them can break this file.
-ANSWERS = {
-    "project_name": {{ cookiecutter.project_name | jsonify }},
-    "project_slug": {{ cookiecutter.project_slug | jsonify }},
-    "description": {{ cookiecutter.description | jsonify }},
-    "author_name": {{ cookiecutter.author_name | jsonify }},
-    "author_email": {{ cookiecutter.author_email | jsonify }},
-    "version": {{ cookiecutter.version | jsonify }},
-    "database": {{ cookiecutter.database | jsonify }},
-    "deploy_target": {{ cookiecutter.deploy_target | jsonify }},
-    "domain_name": {{ cookiecutter.domain_name | jsonify }},
-    "url_prefix": {{ cookiecutter.url_prefix | jsonify }},
-    "http_port": {{ cookiecutter.http_port | jsonify }},
-}
-
 #: The whole context of this render: every answer, and what cookiecutter adds (``_template``,
-#: ``_output_dir``, ``_checkout``), as a JSON string literal decoded here.
+#: ``_output_dir``, ``_checkout``). Rendered as a JSON document inside a JSON string literal
+#: (valid Python), so that no quote or backslash of an answer can break this file.
 CONTEXT = json.loads({{ cookiecutter | jsonify | jsonify }})
+ANSWERS = {name: value for name, value in CONTEXT.items() if not name.startswith("_")}
 
 SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
 #: Longest slug: Kubernetes names built from it (``<slug>-migrate``...) stay within 63
@@ -152,14 +138,13 @@ def rerun_command(to_fix: list[str]) -> str:
     given, so relative to the shell's directory) and ``_output_dir``, and the interpreter
     is the one that runs cookiecutter, so the line works as copied.
     """
-    answers = {name: value for name, value in CONTEXT.items() if not name.startswith("_")}
-    ordered = sorted(answers, key=lambda name: name in to_fix)
+    ordered = sorted(ANSWERS, key=lambda name: name in to_fix)
     words = [sys.executable, "-m", "cookiecutter", "--no-input", CONTEXT["_template"]]
     if CONTEXT.get("_checkout"):
         words += ["--checkout", CONTEXT["_checkout"]]
     words += ["--output-dir", CONTEXT["_output_dir"]]
     for name in ordered:
-        value = answers[name]
+        value = ANSWERS[name]
         words.append(f"{name}={str(value).lower() if isinstance(value, bool) else value}")
     return shlex.join(words)
 

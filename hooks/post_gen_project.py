@@ -5,7 +5,9 @@ not choose (the approach of cookiecutter-django's hooks). Runs offline, standard
 only.
 """
 
+import re
 import secrets
+import shlex
 import shutil
 from pathlib import Path
 
@@ -128,6 +130,19 @@ def write_dotenv() -> None:
     (PROJECT / ".env").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def print_next_steps() -> None:
+    """Print, to stdout, where the project is and what to run first: ``cd`` into it, then
+    the first commands block of its README's quick start, as written there."""
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    quickstart = readme.partition("\n## Quickstart")[2]
+    commands = re.search(r"```bash\n(.*?)```", quickstart, re.DOTALL).group(1)
+    print(
+        f"Created {PROJECT}. Next, as in its README.md (Quickstart):\n\n"
+        f"    cd {shlex.quote(str(PROJECT))}\n"
+        + "".join(f"    {line}\n" for line in commands.splitlines())
+    )
+
+
 def main() -> None:
     """Apply the answers of this render."""
     if "{{ cookiecutter.app_style }}" == "api":
@@ -157,6 +172,7 @@ def main() -> None:
     if "{{ cookiecutter.open_source_license }}" == "Proprietary":
         remove_license()
     write_dotenv()
+    print_next_steps()
 
 
 if __name__ == "__main__":

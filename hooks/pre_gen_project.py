@@ -4,9 +4,12 @@ Each rule names the variable, the rule and a valid example, and exits 1; cookiec
 then removes the half-created output directory. Runs offline, standard library only.
 """
 
+import json
 import keyword
 import re
+import shlex
 import sys
+import unicodedata
 
 #: Top-level modules of the generated project's dependencies and of its own layout;
 #: a package of the same name would shadow them.
@@ -19,21 +22,11 @@ RESERVED_NAMES = {
     "tests", "vine", "werkzeug", "wtforms",
 }  # fmt: skip
 
-#: The answers, each rendered as a JSON string literal (valid Python) so that no
-#: quote or backslash in them can break this file.
-ANSWERS = {
-    "project_name": {{ cookiecutter.project_name | jsonify }},
-    "project_slug": {{ cookiecutter.project_slug | jsonify }},
-    "description": {{ cookiecutter.description | jsonify }},
-    "author_name": {{ cookiecutter.author_name | jsonify }},
-    "author_email": {{ cookiecutter.author_email | jsonify }},
-    "version": {{ cookiecutter.version | jsonify }},
-    "database": {{ cookiecutter.database | jsonify }},
-    "deploy_target": {{ cookiecutter.deploy_target | jsonify }},
-    "domain_name": {{ cookiecutter.domain_name | jsonify }},
-    "url_prefix": {{ cookiecutter.url_prefix | jsonify }},
-    "http_port": {{ cookiecutter.http_port | jsonify }},
-}
+#: The whole context of this render: every answer, and what cookiecutter adds (``_template``,
+#: ``_output_dir``, ``_checkout``). Rendered as a JSON document inside a JSON string literal
+#: (valid Python), so that no quote or backslash of an answer can break this file.
+CONTEXT = json.loads({{ cookiecutter | jsonify | jsonify }})
+ANSWERS = {name: value for name, value in CONTEXT.items() if not name.startswith("_")}
 
 SLUG_RE = re.compile(r"[a-z][a-z0-9_]*")
 #: Longest slug: Kubernetes names built from it (``<slug>-migrate``...) stay within 63
@@ -63,11 +56,13 @@ def check_slug(slug: str) -> str | None:
 
 
 def check_text(value: str) -> str | None:
-    """Free text goes into Python and TOML strings: no quotes, backslashes or newlines."""
+    """Free text: any character but control characters (Unicode category Cc), line breaks
+    among them, since it lands on one line of README.md, comments and unit files. Quotes
+    and backslashes are escaped where it lands (local_extensions.py)."""
     if not value.strip():
         return "must not be empty"
-    if any(char in value for char in '"\\\n\r'):
-        return 'must not contain ", \\ or line breaks'
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        return "must not contain line breaks or other control characters"
     return None
 
 
@@ -116,27 +111,57 @@ RULES = {
 }
 
 
-def errors() -> list[str]:
-    """Every rule the answers break, one message each."""
-    found = []
+def errors() -> dict[str, list[str]]:
+    """Every rule the answers break: its message, and the variables it is about."""
+    found = {}
     for name, (check, example) in RULES.items():
         why = check(ANSWERS[name])
         if why:
-            found.append(f"{name}={ANSWERS[name]!r} {why} (for example {name}={example}).")
+            found[f"{name}={ANSWERS[name]!r} {why} (for example {name}={example})."] = [name]
     if ANSWERS["database"] == "sqlite" and ANSWERS["deploy_target"] == "kubernetes":
-        found.append(
+        message = (
             "database='sqlite' cannot be combined with deploy_target='kubernetes': SQLite is "
             "a file on one host, and the Deployment runs several replicas; choose "
             "database=postgresql (or mysql) for Kubernetes, or deploy_target=docker."
         )
+        found[message] = ["database", "deploy_target"]
     return found
 
 
+def rerun_command(to_fix: list[str]) -> str:
+    """The shell command that renders again with every answer of this render.
+
+    ``--replay`` cannot help: it re-uses the saved answers, the refused one included, and
+    cookiecutter takes no ``key=value`` beside it. So the answers are spelled out after
+    ``--no-input``, each quoted for a POSIX shell (``shlex.quote``), those in ``to_fix``
+    last; the template and output directory are cookiecutter's own ``_template`` (as it was
+    given, so relative to the shell's directory) and ``_output_dir``, and the interpreter
+    is the one that runs cookiecutter, so the line works as copied.
+    """
+    ordered = sorted(ANSWERS, key=lambda name: name in to_fix)
+    words = [sys.executable, "-m", "cookiecutter", "--no-input", CONTEXT["_template"]]
+    if CONTEXT.get("_checkout"):
+        words += ["--checkout", CONTEXT["_checkout"]]
+    words += ["--output-dir", CONTEXT["_output_dir"]]
+    for name in ordered:
+        value = ANSWERS[name]
+        words.append(f"{name}={str(value).lower() if isinstance(value, bool) else value}")
+    return shlex.join(words)
+
+
 def main() -> int:
-    """Print every problem to stderr and return 1, or return 0 when all is well."""
+    """Print every problem to stderr, then the command to render again with the other
+    answers kept, and return 1; or return 0 when all is well."""
     problems = errors()
     for message in problems:
         print(f"ERROR: {message}", file=sys.stderr)
+    if problems:
+        to_fix = list(dict.fromkeys(name for names in problems.values() for name in names))
+        print(
+            f"\nYour answers are kept in this command; change {', '.join(to_fix)} at its end"
+            f" and run it:\n\n{rerun_command(to_fix)}",
+            file=sys.stderr,
+        )
     return 1 if problems else 0
 
 

@@ -54,7 +54,17 @@ for _ in $(seq 1 60); do
     sleep 0.5
 done
 
-show() { printf '$ %s\n' "$*"; "$@"; printf '\n'; }
+# Print a command as a line that can be copied into a shell (a word that needs it
+# single-quoted, as bash's ${word@Q} does), then run it.
+show() {
+    local words=() word
+    for word in "$@"; do
+        if [[ $word =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=("$word"); else words+=("${word@Q}"); fi
+    done
+    printf '$ %s\n' "${words[*]}"
+    "$@"
+    printf '\n'
+}
 step "the service answers"
 show curl -fsS "$BASE/health"
 show curl -fsS "$BASE/ready"

@@ -1,7 +1,10 @@
 """gunicorn settings (https://docs.gunicorn.org/en/stable/settings.html).
 
 Each value can be set from the environment. ``SCRIPT_NAME`` (a sub-path to mount the
-app under) is read by ``{{ cookiecutter.project_slug }}/wsgi.py``, which mounts the app there.
+app under) is read by the application factory, which mounts the app there; then
+``{{ cookiecutter.project_slug }}/wsgi.py`` takes it out of the environment, so that
+gunicorn does not strip it again.
+
 The access log's client address (``%(h)s``) is ``REMOTE_ADDR`` as the app leaves it: behind
 a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
 """

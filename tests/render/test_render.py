@@ -100,7 +100,8 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
             [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/auth.py",
              f"{DEFAULT_SLUG}/forms.py", f"{DEFAULT_SLUG}/todos.py", "tests/test_auth.py",
              "tests/test_auth_rate_limits.py"],
-            ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager", "errors/error.html"],
+            ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager",
+             "errors/error.html"],
         ),
         (
             {"cache": "none"},

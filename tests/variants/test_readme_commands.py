@@ -1,6 +1,7 @@
 """The generated README's quick start works as written: its shell blocks, run line by line
 in a fresh render, install the project, create and migrate its database, and start the
-development server (and the Celery worker and beat where chosen), which then serve.
+development server (and the Celery worker and beat where chosen), which then serve, on
+the address the README names (under ``url_prefix`` where there is one).
 
 Servers run in the background until they say they are ready. The environment lends only
 what a developer's machine would differ in: a free port for ``flask run``
@@ -8,8 +9,11 @@ what a developer's machine would differ in: a free port for ``flask run``
 ``.env`` value); nothing that ``.env`` sets, so a command that does not read it fails.
 """
 
+import json
 import os
+import re
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import psycopg
@@ -22,6 +26,8 @@ from ..helpers import free_port, get, readme_section, shell_commands, stop, wait
 START_TIMEOUT = 60
 #: Variables the development config takes from ``.env``.
 FROM_DOTENV = ("FLASK_CONFIG", "SECRET_KEY", "DATABASE_URL")
+#: The address the quick start tells the reader to open, on flask run's default port.
+README_URL = re.compile(r"http://127\.0\.0\.1:5000(/[^\s,]*)")
 #: What a long-running command prints once it serves; other commands must exit 0.
 READY = {" run": "Running on http://", " worker ": "ready.", " beat ": "beat: Starting"}
 VARIANTS = {
@@ -29,9 +35,9 @@ VARIANTS = {
     "mysql-api-celery": {
         "project_name": "Readme My", "database": "mysql", "app_style": "api", "cache": "none",
     },
-    "sqlite-api-noworker": {
+    "sqlite-api-noworker-prefix": {
         "project_name": "Readme Lite", "database": "sqlite", "app_style": "api",
-        "cache": "none", "worker": "none",
+        "cache": "none", "worker": "none", "url_prefix": "/todo",
     },
 }  # fmt: skip
 
@@ -77,10 +83,19 @@ def test_quickstart_runs_as_written(bake, redis_url: str, tmp_path: Path, varian
                 wait_for_output(process, log, ready)
             else:
                 assert process.wait(timeout=600) == 0, f"{line}\n{log.read_text()}"
-        base = f"http://127.0.0.1:{port}"
+        prefix = answers.get("url_prefix", "")
+        base = f"http://127.0.0.1:{port}{prefix}"
         assert get(f"{base}/health") == (200, {"status": "ok"})
         status, body = get(f"{base}/ready")
         assert (status, body["status"]) == (200, "ok"), body
+        (path,) = README_URL.findall(readme_section(project, "Quickstart"))
+        assert path.startswith(f"{prefix}/")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            page = response.read().decode()
+        if answers.get("app_style") == "api":
+            assert json.loads(page)["links"]["docs"] == f"{prefix}/api/v1/docs"
+        else:
+            assert "<title>" in page
     finally:
         for process in servers:
             stop(process)

@@ -85,3 +85,18 @@ def test_the_docs_page_loads_swagger_ui_from_this_app(client: FlaskClient) -> No
             assert asset.status_code == 200, source
             assert len(asset.data) > 100, source
     assert client.get("/api/v1/docs/swagger-ui/no-such-file.js").status_code == 404
+
+
+def test_the_api_index_links_its_document_docs_page_and_todos(
+    client: FlaskClient, document: dict
+) -> None:
+    response = client.get("/api/v1/")
+    assert response.status_code == 200
+    links = response.get_json()["links"]
+    assert links == {
+        "openapi": "/api/v1/openapi.json", "docs": "/api/v1/docs", "todos": "/api/v1/todos"
+    }  # fmt: skip
+    assert [client.get(link).status_code for link in links.values()] == [200, 200, 401]
+    assert document["paths"]["/api/v1/"]["get"]["security"] == []
+    redirect = client.get("/api/v1")
+    assert (redirect.status_code, redirect.location) == (308, "http://localhost/api/v1/")

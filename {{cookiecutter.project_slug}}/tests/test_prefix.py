@@ -2,8 +2,8 @@
 
 Under the mount a request reaches the app with the sub-path in ``SCRIPT_NAME`` and the
 rest in ``PATH_INFO`` (``MOUNTED`` below); every link the app builds must carry the
-sub-path. The WSGI entry point (``wsgi.py``) does the mounting and serves nothing outside
-the sub-path.
+sub-path. The factory does the mounting (``mount``), for gunicorn through ``wsgi.py`` and
+for ``flask run`` alike, and serves nothing outside the sub-path.
 """
 
 import os
@@ -12,6 +12,8 @@ import runpy
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import Client
+
+from {{ cookiecutter.project_slug }} import create_app
 {%- if cookiecutter.app_style == "full" %}
 
 from .conftest import PASSWORD, csrf_token
@@ -118,6 +120,23 @@ def test_the_api_document_and_docs_point_under_the_prefix(server: Client) -> Non
     docs = server.get(f"{PREFIX}/api/v1/docs").get_data(as_text=True)
     assert f'data-spec-url="{PREFIX}/api/v1/openapi.json"' in docs
     assert f'src="{PREFIX}/api/v1/docs/swagger-ui/swagger-ui-bundle.js"' in docs
+
+
+def test_the_api_index_links_under_the_prefix(server: Client) -> None:
+    links = server.get(f"{PREFIX}/api/v1/").get_json()["links"]
+    assert links["openapi"] == f"{PREFIX}/api/v1/openapi.json"
+    assert links["docs"] == f"{PREFIX}/api/v1/docs"
+    assert server.get(f"{PREFIX}/api/v1").location == f"http://localhost{PREFIX}/api/v1/"
+
+
+def test_the_factory_mounts_the_app_for_flask_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # flask run's server ignores SCRIPT_NAME: the app mounts itself, and the variable
+    # stays for the server to ignore (only wsgi.py takes it away, from gunicorn).
+    monkeypatch.setenv("SCRIPT_NAME", PREFIX)
+    server = Client(create_app("testing"))
+    assert server.get(f"{PREFIX}/health").get_json() == {"status": "ok"}
+    assert server.get("/health").status_code == 404
+    assert os.environ["SCRIPT_NAME"] == PREFIX
 
 
 def test_wsgi_app_without_script_name_is_at_the_root(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,11 +1,11 @@
-"""{{ cookiecutter.project_name }}: the application factory."""
+"""{{ cookiecutter.project_name | docstring_text }}: the application factory."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 
-from . import api, converters, database, errors, ratelimits, security
+from . import api, converters, database, errors, mount, ratelimits, security
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -65,4 +65,5 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(todos_bp)
     csrf.exempt(api.bp)
 {%- endif %}
+    mount.init_app(app)
     return app

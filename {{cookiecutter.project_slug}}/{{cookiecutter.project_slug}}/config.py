@@ -162,7 +162,7 @@ class Config:
     CONFIG_NAME = "base"
 
     def __init__(self) -> None:
-        self.APP_NAME = "{{ cookiecutter.project_name }}"
+        self.APP_NAME = {{ cookiecutter.project_name | python_string }}
         self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
 {%- if cookiecutter.database == "mysql" %}
@@ -199,10 +199,10 @@ class Config:
         self.OPENAPI_VERSION = "3.1.0"
         self.OPENAPI_URL_PREFIX = "/api/v1"
         self.OPENAPI_JSON_PATH = "openapi.json"
-        #: The document's server: the sub-path ``SCRIPT_NAME`` the app is mounted under
-        #: (wsgi.py), so that the docs page calls the API there.
-        script_name = os.environ.get("SCRIPT_NAME", "").rstrip("/")
-        self.API_SPEC_OPTIONS = {"servers": [{"url": script_name or "/"}]}
+        #: The sub-path the app is mounted under (``mount``), empty for the site root; it
+        #: is also the document's server, so that the docs page calls the API there.
+        self.SCRIPT_NAME = os.environ.get("SCRIPT_NAME", "").rstrip("/")
+        self.API_SPEC_OPTIONS = {"servers": [{"url": self.SCRIPT_NAME or "/"}]}
         #: How passwords are hashed: werkzeug.security's ``generate_password_hash`` method
         #: syntax; its default, scrypt (n=2**15, r=8, p=1), is deliberately slow.
         self.PASSWORD_HASH_METHOD = "scrypt"

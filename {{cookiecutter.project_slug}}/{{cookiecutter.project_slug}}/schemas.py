@@ -24,6 +24,20 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class ApiLinksSchema(Schema):
+    """Where the API's parts are: paths under the sub-path the app is mounted at."""
+
+    openapi = fields.String(required=True, metadata={"description": "The OpenAPI document."})
+    docs = fields.String(required=True, metadata={"description": "The interactive docs page."})
+    todos = fields.String(required=True, metadata={"description": "The caller's todos."})
+
+
+class ApiIndexSchema(Schema):
+    """The API's index (``GET /api/v1/``)."""
+
+    links = fields.Nested(ApiLinksSchema, required=True)
+
+
 class UserSchema(Schema):
     """A new account (``password`` is write-only)."""
 

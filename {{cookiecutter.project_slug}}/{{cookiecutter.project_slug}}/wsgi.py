@@ -1,9 +1,8 @@
 """WSGI entry point: ``gunicorn -c gunicorn.conf.py {{ cookiecutter.project_slug }}.wsgi:app``.
 
-``SCRIPT_NAME`` (for example ``/todo``) mounts the app under that sub-path. The app mounts
-itself here rather than leaving it to gunicorn, which answers a request outside its
-``SCRIPT_NAME`` with a 500 page of its own; here such a request gets the app's 404, as
-Problem Details or an HTML page like any other error.
+``SCRIPT_NAME`` (for example ``/todo``) mounts the app under that sub-path: the factory
+does it (``mount``), and this module then takes the variable out of the environment, so
+that gunicorn, which also reads it, does not strip the sub-path a second time.
 
 Behind a trusted proxy (``FORWARDED_ALLOW_IPS``, as gunicorn trusts it) the client's
 address comes from ``X-Forwarded-For``, so that logs and the rate limits of the credential
@@ -20,33 +19,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
-from werkzeug.exceptions import NotFound
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import create_app
-
-
-def mount(app: Flask, prefix: str) -> None:
-    """Serve ``app`` under the sub-path ``prefix`` (``/todo``, no trailing slash) only.
-
-    A request under it reaches the app with ``prefix`` moved from ``PATH_INFO`` to
-    ``SCRIPT_NAME`` (PEP 3333), so ``url_for`` builds links under it. A request for any
-    other path gets the app's own 404 response, with the headers its ``after_request``
-    functions add (the security headers), and links that also point under it. The
-    session cookie is scoped to the sub-path (Flask's ``APPLICATION_ROOT``), so services
-    mounted side by side on one host keep their sessions apart.
-    """
-
-    def outside(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        mounted = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + prefix}
-        with app.request_context(mounted):
-            response = app.make_response(app.handle_http_exception(NotFound()))
-            response = app.process_response(response)
-        return response(environ, start_response)
-
-    app.config["APPLICATION_ROOT"] = prefix
-    app.wsgi_app = DispatcherMiddleware(outside, {prefix: app.wsgi_app})
 
 
 def trust_forwarded_for(app: Flask, allowed: list[str]) -> None:
@@ -78,11 +53,9 @@ def trust_forwarded_for(app: Flask, allowed: list[str]) -> None:
 
 app = create_app()
 
-# Popped, so that gunicorn, which reads SCRIPT_NAME from the environment on every request,
-# does not strip it from the path a second time.
-script_name = os.environ.pop("SCRIPT_NAME", "").rstrip("/")
-if script_name:
-    mount(app, script_name)
+# The factory mounted the app under SCRIPT_NAME; popped, so that gunicorn, which reads it
+# from the environment on every request, does not strip it from the path a second time.
+os.environ.pop("SCRIPT_NAME", None)
 trust_forwarded_for(
     app,
     [entry.strip() for entry in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")],

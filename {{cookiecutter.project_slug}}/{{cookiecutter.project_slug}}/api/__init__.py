@@ -17,7 +17,7 @@ from .parser import ApiBlueprint
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="The JSON API.")
 
-from . import docs, {{ "tasks, " if cookiecutter.worker == "celery" }}todos, users  # noqa: E402,F401 - routes register on import
+from . import docs, index, {{ "tasks, " if cookiecutter.worker == "celery" }}todos, users  # noqa: E402,F401 - routes register on import
 
 
 def init_app(app: Flask) -> None:

@@ -66,6 +66,22 @@ def check_text(value: str) -> str | None:
     return None
 
 
+#: Longest project name: the module docstring and the config line that hold it, escaped
+#: (``local_extensions.py``), stay within the generated code's 99-character lines.
+NAME_MAX = 60
+
+
+def check_name(name: str) -> str | None:
+    """Free text (``check_text``) of at most ``NAME_MAX`` characters, a backslash or a
+    double quote counting twice (each is escaped where the name lands in Python)."""
+    if len(name) + name.count("\\") + name.count('"') > NAME_MAX:
+        return (
+            f"must be at most {NAME_MAX} characters long (a \\ or \" counts twice): "
+            "it is a title"
+        )
+    return check_text(name)
+
+
 def check_domain(domain: str) -> str | None:
     """A DNS host name (RFC 1123): dot-separated labels of a-z, 0-9 and -."""
     labels = domain.split(".")
@@ -100,7 +116,7 @@ def check_version(version: str) -> str | None:
 
 RULES = {
     "project_slug": (check_slug, "todo_service"),
-    "project_name": (check_text, "Todo Service"),
+    "project_name": (check_name, "Todo Service"),
     "description": (check_text, "Tracks what there is to do."),
     "author_name": (check_text, "Jane Doe"),
     "author_email": (check_email, "jane@example.com"),

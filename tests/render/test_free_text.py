@@ -19,8 +19,10 @@ from ..helpers import (
     run_generated_suite,
 )
 
+#: The name is as long as the pre-generation hook allows (60, a ``\`` or ``"`` counting
+#: twice), so the lines that hold it, escaped, are the longest a render can make.
 HOSTILE = {
-    "project_name": 'The "fast" path\'s <b>C:\\dir</b> $HOME 100% é',
+    "project_name": 'The "fast" path\'s <b>C:\\dir</b> $HOME 100% é; sixty chars',
     "description": 'Say "hi" to C:\\new\\dir & <i>it\'s</i> `x` $(id) ✓ *not* _emphasis_',
     "author_name": 'Zoë "Z" O\'Brien \\ & Co',
 }

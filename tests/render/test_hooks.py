@@ -41,6 +41,8 @@ def test_bad_project_slug_is_refused(tmp_path: Path, capfd, slug: str, rule: str
         ("domain_name", "localhost", "DNS host name"),
         ("domain_name", "Example.COM", "DNS host name"),
         ("project_name", "Say\nhi", "must not contain line breaks"),
+        ("project_name", "N" * 61, "must be at most 60 characters long"),
+        ("project_name", "N" * 59 + '"', "must be at most 60 characters long"),
         ("description", "tab\there", "other control characters"),
         ("author_email", "jane", "must be an e-mail address"),
         ("version", "one", "PEP 440"),

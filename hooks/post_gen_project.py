@@ -5,8 +5,10 @@ not choose (the approach of cookiecutter-django's hooks). Runs offline, standard
 only.
 """
 
+import re
 import secrets
 import shutil
+import tomllib
 from pathlib import Path
 
 PROJECT = Path.cwd()
@@ -105,6 +107,113 @@ def remove_license() -> None:
     remove("LICENSE")
 
 
+def normalized(name: str) -> str:
+    """A distribution name as uv.lock writes it (PEP 503): lowercase, runs of ``-_.`` as ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_names(requirements: list[str]) -> set[str]:
+    """The normalized distribution names of PEP 508 requirement strings."""
+    return {normalized(re.match(r"[A-Za-z0-9._-]+", line).group()) for line in requirements}
+
+
+def lock_blocks(text: str) -> tuple[str, list[str]]:
+    """Split uv.lock's text into its header (``version``, ``requires-python``...) and
+    the text of each ``[[package]]`` table; joined with newlines they give ``text`` back."""
+    header, *packages = text.split("\n[[package]]\n")
+    return header, [f"[[package]]\n{block}" for block in packages]
+
+
+def drop_entries(block: str, array: str, keep) -> str:
+    """Remove from ``block`` each line of its multi-line ``array`` (``dependencies = [``)
+    that names a package ``keep(name)`` rejects."""
+    lines, inside = [], False
+    for line in block.splitlines(keepends=True):
+        if line.startswith(f"{array} = ["):
+            inside = True
+        elif inside and line.startswith("]"):
+            inside = False
+        elif inside and not keep(re.search(r'name = "([^"]+)"', line).group(1)):
+            continue
+        lines.append(line)
+    return "".join(lines)
+
+
+def keep_extras(block: str, extras: set[str]) -> str:
+    """Remove from a package's ``[package.optional-dependencies]`` table the extras not in
+    ``extras`` (no kept package asks for them); the table goes when none is left."""
+    head, found, rest = block.partition("[package.optional-dependencies]\n")
+    if not found:
+        return block
+    body, blank, tail = rest.partition("\n\n")  # the table ends at a blank line or the end
+    entries = re.split(r"(?m)^(?=[a-z0-9._-]+ = \[)", body + ("\n" if blank else ""))
+    kept = "".join(entry for entry in entries if entry.partition(" = ")[0] in extras)
+    if not kept:
+        return head + tail if blank else head[:-1]
+    return head + found + kept + ("\n" + tail if blank else "")
+
+
+def prune_lock() -> None:
+    """Prune ``uv.lock`` (the template's lock of every option at once, made by
+    ``scripts/lock.py``) to what this project's ``pyproject.toml`` needs.
+
+    Keeps the packages reachable from the project's dependencies and dev group, following
+    extras (``celery[redis]`` reaches ``kombu[redis]``); drops the extras no kept
+    package asks for; writes the project's name and version and its own dependencies into
+    its entry. Offline, without uv: ``uv lock --check`` accepts the result, and
+    ``uv lock`` leaves it as it is (both tested for every dependency set).
+    """
+    lock = PROJECT / "uv.lock"
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = requirement_names(project["dependencies"])
+    header, blocks = lock_blocks(lock.read_text(encoding="utf-8"))
+    tables = [tomllib.loads(block)["package"][0] for block in blocks]
+    root = next(i for i, table in enumerate(tables) if "editable" in table["source"])
+    by_name: dict[str, list[int]] = {}
+    for index, table in enumerate(tables):
+        by_name.setdefault(table["name"], []).append(index)
+
+    def target(reference: dict) -> int:
+        """The index of the package a dependency entry points at (by version on a fork)."""
+        candidates = by_name[reference["name"]]
+        return next(i for i in candidates if tables[i]["version"] == reference.get("version",
+                    tables[i]["version"]))  # fmt: skip
+
+    extras: dict[int, set[str]] = {root: set()}
+    todo = [
+        *(d for d in tables[root]["dependencies"] if d["name"] in wanted),
+        *(d for group in tables[root].get("dev-dependencies", {}).values() for d in group),
+    ]
+    while todo:
+        reference = todo.pop()
+        index = target(reference)
+        new = set(reference.get("extra", [])) - extras.get(index, set())
+        if index in extras and not new:
+            continue
+        todo += tables[index].get("dependencies", []) if index not in extras else []
+        extras.setdefault(index, set()).update(new)
+        for extra in new:
+            todo += tables[index]["optional-dependencies"][extra]
+
+    name, version = normalized(project["name"]), project["version"]
+    version = re.sub(r"\d+", lambda number: str(int(number.group())), version)
+    text = [header]
+    for index, block in enumerate(blocks):
+        if index == root:
+            block = re.sub(r'^name = ".*"$', f'name = "{name}"', block, count=1, flags=re.M)
+            block = re.sub(r'^version = ".*"$', f'version = "{version}"', block, 1, re.M)
+            block = drop_entries(block, "dependencies", wanted.__contains__)
+            block = drop_entries(block, "requires-dist", wanted.__contains__)
+        elif index in extras:
+            block = keep_extras(block, extras[index])
+        else:
+            continue
+        text.append(block)
+    if not any("resolution-markers" in tables[i] for i in extras):
+        text[0] = re.sub(r"^resolution-markers = \[\n.*?^\]\n", "", header, flags=re.M | re.S)
+    lock.write_text("\n".join(text), encoding="utf-8")
+
+
 #: Variables of ``.env.example`` that get a fresh random value in ``.env``.
 SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "MARIADB_PASSWORD")
 
@@ -149,6 +258,7 @@ def main() -> None:
         remove_gitlab_ci()
     if "{{ cookiecutter.open_source_license }}" == "Proprietary":
         remove_license()
+    prune_lock()
     write_dotenv()
 
 

@@ -201,7 +201,9 @@ def prune_lock() -> None:
     for index, block in enumerate(blocks):
         if index == root:
             block = re.sub(r'^name = ".*"$', f'name = "{name}"', block, count=1, flags=re.M)
-            block = re.sub(r'^version = ".*"$', f'version = "{version}"', block, 1, re.M)
+            block = re.sub(
+                r'^version = ".*"$', f'version = "{version}"', block, count=1, flags=re.M
+            )
             block = drop_entries(block, "dependencies", wanted.__contains__)
             block = drop_entries(block, "requires-dist", wanted.__contains__)
         elif index in extras:

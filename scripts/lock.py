@@ -42,7 +42,10 @@ def dependency_sets() -> list[dict[str, str]]:
         ["false", "true"] if isinstance(variables[name], bool) else variables[name]
         for name in DEPENDENCY_VARIABLES
     ]
-    return [dict(zip(DEPENDENCY_VARIABLES, values)) for values in itertools.product(*choices)]
+    return [
+        dict(zip(DEPENDENCY_VARIABLES, values, strict=True))
+        for values in itertools.product(*choices)
+    ]
 
 
 def union_pyproject(workdir: Path) -> str:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import uuid
@@ -144,42 +145,59 @@ def wait_until(
     return result
 
 
-def cached_venv(venv: Path, requirements: list[str | Path]) -> Path:
-    """The virtualenv ``venv`` (on the template's Python) holding exactly what
-    ``uv pip install REQUIREMENTS`` installs; returns its bin directory.
+def build_once(venv: Path, commands: list[list[str | Path]], env: dict[str, str]) -> Path:
+    """Build the virtualenv ``venv`` by running ``commands`` (with ``env``) in the
+    template's root, once; returns its bin directory.
 
-    Built once: under a file lock, so parallel test workers share it, and marked
-    ``ready`` last, so a build that was cut short is done again. uv keeps its download
-    cache in ``.cache/uv``.
+    Under a file lock, so parallel test workers share it, and marked ``ready`` last, so a
+    build that was cut short is done again. uv keeps its download cache in ``.cache/uv``.
     """
     venv.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(venv.parent / f"{venv.name}.lock")):
         if not (venv / "ready").exists():
-            env = {"UV_CACHE_DIR": str(CACHE / "uv")}
-            for command in (
-                [BIN / "uv", "venv", "--quiet", "--clear", "--python", sys.executable, venv],
-                [BIN / "uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-                 *requirements],
-            ):  # fmt: skip
-                result = run(command, cwd=ROOT, env=env)
+            for command in commands:
+                result = run(command, cwd=ROOT, env={"UV_CACHE_DIR": str(CACHE / "uv"), **env})
                 assert result.returncode == 0, f"{command[:3]}:\n{result.stdout}"
             (venv / "ready").write_text("ok\n")
     return venv / "bin"
 
 
-def project_venv(project: Path) -> Path:
-    """The bin directory of a virtualenv with exactly the pins of the rendered ``project``
-    (its ``requirements-dev.txt``, which includes ``requirements.txt``), so a variant
-    runs with only what it declares.
+def cached_venv(venv: Path, requirements: list[str | Path]) -> Path:
+    """The virtualenv ``venv`` (on the template's Python) holding exactly what
+    ``uv pip install REQUIREMENTS`` installs, built once; returns its bin directory."""
+    return build_once(
+        venv,
+        [[BIN / "uv", "venv", "--quiet", "--clear", "--python", sys.executable, venv],
+         [BIN / "uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
+          *requirements]],
+        {},
+    )  # fmt: skip
 
-    Kept under ``.cache/venvs/<sha256 of both files>``: variants with the same pins
-    share one, built once.
+
+def project_venv(project: Path) -> Path:
+    """The bin directory of a virtualenv holding exactly the rendered ``project``'s
+    ``uv.lock`` (its dependencies and dev group, not the project itself, which runs from
+    its directory): ``uv sync --locked``, so a variant runs with only what it declares and
+    a lock that does not match its ``pyproject.toml`` fails.
+
+    Kept under ``.cache/venvs/<sha256 of uv.lock>``: variants with the same lock share one,
+    built once.
     """
-    digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-dev.txt"):
-        digest.update((project / name).read_bytes() + b"\0")
-    venv = CACHE / "venvs" / digest.hexdigest()[:16]
-    return cached_venv(venv, ["-r", project / "requirements-dev.txt"])
+    venv = CACHE / "venvs" / hashlib.sha256((project / "uv.lock").read_bytes()).hexdigest()[:16]
+    command = [BIN / "uv", "sync", "--locked", "--no-install-project", "--quiet",
+               "--python", sys.executable, "--project", project]  # fmt: skip
+    return build_once(venv, [command], {"UV_PROJECT_ENVIRONMENT": str(venv), "UV_NO_CONFIG": "1"})
+
+
+def locked_versions(project: Path) -> dict[str, str]:
+    """``{name: version}`` of the packages in the rendered ``project``'s ``uv.lock`` (names
+    normalized as uv writes them: ``flask-sqlalchemy``), the project itself left out."""
+    lock = tomllib.loads((project / "uv.lock").read_text(encoding="utf-8"))
+    return {
+        package["name"]: package["version"]
+        for package in lock["package"]
+        if "editable" not in package["source"]
+    }
 
 
 def run_generated_suite(

@@ -1,0 +1,67 @@
+"""The generated ``uv.lock``: pruned offline by the post-generation hook from the
+template's lock of every option (``scripts/lock.py``), it is what uv itself would lock
+for each set of dependencies, and the template's lock is current with its pyproject."""
+
+import importlib.util
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+
+from ..helpers import BIN, CACHE, ROOT, locked_versions, run
+from ..variants.matrix import FUNCTIONAL, PAIRWISE
+
+#: Every combination of the variables that choose dependencies (deploy_target does not).
+DEPENDENCY_SETS = [
+    dict(zip(["app_style", "database", "cache", "worker", "use_cors"], values, strict=True))
+    for values in itertools.product(
+        *(FUNCTIONAL[name] for name in ["app_style", "database", "cache", "worker"]),
+        PAIRWISE["use_cors"],
+    )
+]
+UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
+
+
+def uv_lock(project: Path, *args: str) -> float:
+    """Run ``uv lock --offline ARGS`` in ``project``; assert it succeeds; its seconds."""
+    started = time.monotonic()
+    result = run([BIN / "uv", "lock", "--offline", *args], cwd=project, env=UV_ENV)
+    assert result.returncode == 0, f"uv lock {' '.join(args)}:\n{result.stdout}"
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize(
+    "answers", DEPENDENCY_SETS, ids=lambda answers: "-".join(answers.values())
+)
+def test_lock_is_what_uv_locks_for_the_chosen_dependencies(bake, answers) -> None:
+    project = bake(**answers)
+    pruned = (project / "uv.lock").read_text()
+    uv_lock(project, "--check")
+    uv_lock(project)  # re-resolves from the lock: anything missing or extra would change it
+    assert (project / "uv.lock").read_text() == pruned
+    packages = locked_versions(project)
+    database = answers["database"]
+    assert ("psycopg-binary" in packages) == (database == "postgresql")
+    assert ("cryptography" in packages) == (database == "mysql")  # PyMySQL[rsa]
+    assert ("kombu" in packages) == (answers["worker"] == "celery")
+    assert ("flask-wtf" in packages) == (answers["app_style"] == "full")
+
+
+def test_lock_names_the_project_and_its_version(bake) -> None:
+    project = bake(project_name="Order Service", version="01.2.0rc1")
+    lock = (project / "uv.lock").read_text()
+    assert 'name = "order-service"\nversion = "1.2.0rc1"\nsource = { editable = "." }' in lock
+    uv_lock(project, "--check")
+
+
+def test_template_lock_is_current_with_the_template_pyproject(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("lock", ROOT / "scripts" / "lock.py")
+    lock = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lock)
+    union = tmp_path / "union"
+    union.mkdir()
+    (union / "pyproject.toml").write_text(lock.union_pyproject(tmp_path))
+    (union / "uv.lock").write_bytes(lock.LOCK.read_bytes())
+    # Fails when a dependency changed without `python scripts/lock.py` (README).
+    uv_lock(union, "--check")

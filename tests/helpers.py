@@ -200,6 +200,41 @@ def locked_versions(project: Path) -> dict[str, str]:
     }
 
 
+#: The environment of uv in the template tests: its download cache, no user configuration.
+UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
+
+
+def uv_lock(project: Path, *args: str) -> float:
+    """Run ``uv lock --offline ARGS`` in the rendered ``project`` (``--check``: fail when
+    the lock does not match its ``pyproject.toml``); assert it succeeds; its seconds."""
+    started = time.monotonic()
+    result = run([BIN / "uv", "lock", "--offline", *args], cwd=project, env=UV_ENV)
+    assert result.returncode == 0, f"uv lock {' '.join(args)}:\n{result.stdout}"
+    return time.monotonic() - started
+
+
+def assert_pre_commit_clean(project: Path) -> float:
+    """Run the rendered ``project``'s own hooks, ``pre-commit run --all-files``, with its
+    locked tools (``project_venv``: uv runs them from there, without syncing it) in a
+    git repository made of it; assert they pass and change no file; return the seconds
+    pre-commit took."""
+    venv = project_venv(project)
+    env = {
+        **UV_ENV,
+        "UV_PROJECT_ENVIRONMENT": str(venv.parent),
+        "UV_NO_SYNC": "1",
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",  # uv, as a developer has it
+        "PRE_COMMIT_HOME": str(CACHE / "pre-commit"),
+    }
+    for command in (["git", "init", "--quiet"], ["git", "add", "--all"]):
+        assert run(command, cwd=project).returncode == 0, command
+    started = time.monotonic()
+    result = run([venv / "pre-commit", "run", "--all-files", "--color", "never"], project, env)
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, f"pre-commit:\n{result.stdout}"
+    return seconds
+
+
 def run_generated_suite(
     project: Path, report: Path, env: dict[str, str | None], *args: str
 ) -> tuple[subprocess.CompletedProcess, dict[str, int]]:

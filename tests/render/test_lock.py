@@ -4,12 +4,11 @@ for each set of dependencies, and the template's lock is current with its pyproj
 
 import importlib.util
 import itertools
-import time
 from pathlib import Path
 
 import pytest
 
-from ..helpers import BIN, CACHE, ROOT, locked_versions, run
+from ..helpers import ROOT, locked_versions, uv_lock
 from ..variants.matrix import FUNCTIONAL, PAIRWISE
 
 #: Every combination of the variables that choose dependencies (deploy_target does not).
@@ -20,15 +19,6 @@ DEPENDENCY_SETS = [
         PAIRWISE["use_cors"],
     )
 ]
-UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
-
-
-def uv_lock(project: Path, *args: str) -> float:
-    """Run ``uv lock --offline ARGS`` in ``project``; assert it succeeds; its seconds."""
-    started = time.monotonic()
-    result = run([BIN / "uv", "lock", "--offline", *args], cwd=project, env=UV_ENV)
-    assert result.returncode == 0, f"uv lock {' '.join(args)}:\n{result.stdout}"
-    return time.monotonic() - started
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ for each set of dependencies, and the template's lock is current with its pyproj
 
 import importlib.util
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,20 @@ def test_template_lock_is_current_with_the_template_pyproject(tmp_path: Path) ->
     (union / "uv.lock").write_bytes(lock.LOCK.read_bytes())
     # Fails when a dependency changed without `python scripts/lock.py` (README).
     uv_lock(union, "--check")
+
+
+@pytest.mark.parametrize(
+    "answers", [{"ci": "github"}, {"ci": "gitlab", "deploy_target": "systemd-nginx"}]
+)
+def test_uv_is_pinned_to_the_template_version_wherever_it_is_installed(bake, answers) -> None:
+    (template,) = re.findall(r"^uv==(\S+)$", (ROOT / "requirements-dev.txt").read_text(), re.M)
+    project = bake(**answers)
+    installers = [".github/workflows/ci.yml", ".gitlab-ci.yml", "Dockerfile", "deploy/install.sh"]
+    found = [
+        pin
+        for name in installers
+        if (project / name).exists()
+        for pin in re.findall(r"uv==([\w.]+)|UV_VERSION=([\w.]+)", (project / name).read_text())
+    ]
+    assert len(found) == 2, found
+    assert {version for pin in found for version in pin if version} == {template}

@@ -153,6 +153,33 @@ def keep_extras(block: str, extras: set[str]) -> str:
     return head + found + kept + ("\n" + tail if blank else "")
 
 
+def reachable(tables: list[dict], entries: list[dict]) -> dict[int, set[str]]:
+    """The packages that the dependency ``entries`` reach, directly or not, as indices
+    into ``tables`` (uv.lock's ``[[package]]`` tables), each with the extras asked of it.
+
+    An entry is ``{"name": ..., "extra": [...]}``, with ``"version"`` where the lock
+    holds several versions of that name (a fork by Python version); an extra's entries
+    are followed as well (``celery[redis]`` reaches ``kombu[redis]``).
+    """
+    index = {(table["name"], table["version"]): i for i, table in enumerate(tables)}
+    only = {table["name"]: i for i, table in enumerate(tables)}  # names without a fork
+    found: dict[int, set[str]] = {}
+    while entries:
+        entry = entries.pop()
+        package = (
+            index[entry["name"], entry["version"]] if "version" in entry else only[entry["name"]]
+        )
+        new = set(entry.get("extra", [])) - found.get(package, set())
+        if package not in found:
+            entries += tables[package].get("dependencies", [])
+        elif not new:
+            continue
+        found.setdefault(package, set()).update(new)
+        for extra in new:
+            entries += tables[package]["optional-dependencies"][extra]
+    return found
+
+
 def prune_lock() -> None:
     """Prune ``uv.lock`` (the template's lock of every option at once, made by
     ``scripts/lock.py``) to what this project's ``pyproject.toml`` needs.
@@ -169,31 +196,14 @@ def prune_lock() -> None:
     header, blocks = lock_blocks(lock.read_text(encoding="utf-8"))
     tables = [tomllib.loads(block)["package"][0] for block in blocks]
     root = next(i for i, table in enumerate(tables) if "editable" in table["source"])
-    by_name: dict[str, list[int]] = {}
-    for index, table in enumerate(tables):
-        by_name.setdefault(table["name"], []).append(index)
-
-    def target(reference: dict) -> int:
-        """The index of the package a dependency entry points at (by version on a fork)."""
-        candidates = by_name[reference["name"]]
-        return next(i for i in candidates if tables[i]["version"] == reference.get("version",
-                    tables[i]["version"]))  # fmt: skip
-
-    extras: dict[int, set[str]] = {root: set()}
-    todo = [
-        *(d for d in tables[root]["dependencies"] if d["name"] in wanted),
-        *(d for group in tables[root].get("dev-dependencies", {}).values() for d in group),
-    ]
-    while todo:
-        reference = todo.pop()
-        index = target(reference)
-        new = set(reference.get("extra", [])) - extras.get(index, set())
-        if index in extras and not new:
-            continue
-        todo += tables[index].get("dependencies", []) if index not in extras else []
-        extras.setdefault(index, set()).update(new)
-        for extra in new:
-            todo += tables[index]["optional-dependencies"][extra]
+    kept = reachable(
+        tables,
+        [
+            *(entry for entry in tables[root]["dependencies"] if entry["name"] in wanted),
+            *(entry for group in tables[root]["dev-dependencies"].values() for entry in group),
+        ],
+    )
+    kept[root] = set()
 
     name, version = normalized(project["name"]), project["version"]
     version = re.sub(r"\d+", lambda number: str(int(number.group())), version)
@@ -206,12 +216,12 @@ def prune_lock() -> None:
             )
             block = drop_entries(block, "dependencies", wanted.__contains__)
             block = drop_entries(block, "requires-dist", wanted.__contains__)
-        elif index in extras:
-            block = keep_extras(block, extras[index])
+        elif index in kept:
+            block = keep_extras(block, kept[index])
         else:
             continue
         text.append(block)
-    if not any("resolution-markers" in tables[i] for i in extras):
+    if not any("resolution-markers" in tables[i] for i in kept):
         text[0] = re.sub(r"^resolution-markers = \[\n.*?^\]\n", "", header, flags=re.M | re.S)
     lock.write_text("\n".join(text), encoding="utf-8")
 

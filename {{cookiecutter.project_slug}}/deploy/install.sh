@@ -83,9 +83,10 @@ if [ "$("$UV_VENV/bin/uv" --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSIO
 fi
 
 step "installing the locked requirements (uv.lock) into $VENV"
-UV_PROJECT_ENVIRONMENT=$VENV UV_PYTHON_DOWNLOADS=never "$UV_VENV/bin/uv" sync --quiet \
-    --project "$SOURCE" --locked --no-dev --no-install-project --compile-bytecode \
-    --python "$PYTHON"
+# The host's certificate store (ca-certificates), as Debian's pip uses it.
+UV_PROJECT_ENVIRONMENT=$VENV UV_PYTHON_DOWNLOADS=never UV_SYSTEM_CERTS=1 \
+    "$UV_VENV/bin/uv" sync --quiet --project "$SOURCE" --locked --no-dev \
+    --no-install-project --compile-bytecode --python "$PYTHON"
 
 step "installing the code into $APP"
 rm -rf "$APP.new"

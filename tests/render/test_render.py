@@ -93,6 +93,18 @@ def test_lock_pins_every_package_with_hashes_and_the_template_tools(default_proj
         assert versions[tool] == template[tool], tool
 
 
+def test_pre_commit_hooks_are_local_and_run_the_locked_tools(default_project: Path) -> None:
+    config = yaml.safe_load((default_project / ".pre-commit-config.yaml").read_text())
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # nothing to clone
+    hooks = config["repos"][0]["hooks"]
+    for hook in hooks:
+        assert hook["language"] == "system", hook
+        assert hook["entry"].startswith("uv run --frozen "), hook
+    assert {"black", "isort", "ruff", "trailing-whitespace", "end-of-file-fixer", "check-yaml",
+            "check-toml", "check-merge-conflict"} <= {hook["id"] for hook in hooks}  # fmt: skip
+    assert {"pre-commit", "pre-commit-hooks"} <= set(locked_versions(default_project))
+
+
 def test_only_chosen_drivers_are_required(default_project: Path) -> None:
     versions = locked_versions(default_project)
     assert "pymysql" not in versions

@@ -4,12 +4,16 @@ for each set of dependencies, and the template's lock is current with its pyproj
 
 import importlib.util
 import itertools
+import os
 import re
+import shutil
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from ..helpers import ROOT, locked_versions, uv_lock
+from ..helpers import BIN, ROOT, UV_ENV, locked_versions, readme_section, run, uv_lock
 from ..variants.matrix import FUNCTIONAL, PAIRWISE
 
 #: Every combination of the variables that choose dependencies (deploy_target does not).
@@ -73,3 +77,21 @@ def test_uv_is_pinned_to_the_template_version_wherever_it_is_installed(bake, ans
     ]
     assert len(found) == 2, found
     assert {version for pin in found for version in pin if version} == {template}
+
+
+def test_readme_lines_for_pip_install_the_lock_with_hashes(default_project, tmp_path) -> None:
+    project = shutil.copytree(default_project, tmp_path / default_project.name)
+    section = readme_section(project, "Dependencies")
+    export, install = re.findall(r"`((?:uv export|pip install) [^`]+)`", section)
+    assert "--require-hashes" in install
+    venv = tmp_path / "venv"
+    assert run([sys.executable, "-m", "venv", venv], cwd=tmp_path).returncode == 0
+    path = f"{venv / 'bin'}{os.pathsep}{BIN}{os.pathsep}{os.environ['PATH']}"
+    for line in (export, install):
+        result = run(["bash", "-c", line], cwd=project, env={**UV_ENV, "PATH": path})
+        assert result.returncode == 0, f"{line}:\n{result.stdout}"
+    installed = run([venv / "bin" / "python", "-m", "pip", "freeze"], cwd=project).stdout
+    packages = tomllib.loads((project / "uv.lock").read_text())["package"]
+    locked = {f"{package['name']}=={package['version']}" for package in packages}
+    assert {line.lower().replace("_", "-") for line in installed.splitlines()} <= locked
+    assert "celery==" in installed.lower() and "black" not in installed  # no dev group

@@ -36,6 +36,8 @@ CACHE = ROOT / ".cache"
 #: The bin directory of the template's own virtualenv (.venv): linters and validators.
 BIN = Path(sys.executable).parent
 DEFAULT_SLUG = "flask_service"
+#: The environment of uv in the template tests: its download cache, no user configuration.
+UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
 DATABASES = ("postgresql", "mysql", "sqlite")
 T = TypeVar("T")
 #: A Cookiecutter variable or tag left in a rendered file.
@@ -150,13 +152,13 @@ def build_once(venv: Path, commands: list[list[str | Path]], env: dict[str, str]
     template's root, once; returns its bin directory.
 
     Under a file lock, so parallel test workers share it, and marked ``ready`` last, so a
-    build that was cut short is done again. uv keeps its download cache in ``.cache/uv``.
+    build that was cut short is done again. uv runs with ``UV_ENV``.
     """
     venv.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(venv.parent / f"{venv.name}.lock")):
         if not (venv / "ready").exists():
             for command in commands:
-                result = run(command, cwd=ROOT, env={"UV_CACHE_DIR": str(CACHE / "uv"), **env})
+                result = run(command, cwd=ROOT, env={**UV_ENV, **env})
                 assert result.returncode == 0, f"{command[:3]}:\n{result.stdout}"
             (venv / "ready").write_text("ok\n")
     return venv / "bin"
@@ -186,7 +188,7 @@ def project_venv(project: Path) -> Path:
     venv = CACHE / "venvs" / hashlib.sha256((project / "uv.lock").read_bytes()).hexdigest()[:16]
     command = [BIN / "uv", "sync", "--locked", "--no-install-project", "--quiet",
                "--python", sys.executable, "--project", project]  # fmt: skip
-    return build_once(venv, [command], {"UV_PROJECT_ENVIRONMENT": str(venv), "UV_NO_CONFIG": "1"})
+    return build_once(venv, [command], {"UV_PROJECT_ENVIRONMENT": str(venv)})
 
 
 def locked_versions(project: Path) -> dict[str, str]:
@@ -198,10 +200,6 @@ def locked_versions(project: Path) -> dict[str, str]:
         for package in lock["package"]
         if "editable" not in package["source"]
     }
-
-
-#: The environment of uv in the template tests: its download cache, no user configuration.
-UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
 
 
 def uv_lock(project: Path, *args: str) -> float:

@@ -9,6 +9,7 @@ import re
 import secrets
 import shlex
 import shutil
+import tomllib
 from pathlib import Path
 
 PROJECT = Path.cwd()
@@ -113,6 +114,125 @@ def remove_license() -> None:
     remove("LICENSE")
 
 
+def normalized(name: str) -> str:
+    """A distribution name as uv.lock writes it (PEP 503): lowercase, runs of ``-_.`` as ``-``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_names(requirements: list[str]) -> set[str]:
+    """The normalized distribution names of PEP 508 requirement strings."""
+    return {normalized(re.match(r"[A-Za-z0-9._-]+", line).group()) for line in requirements}
+
+
+def lock_blocks(text: str) -> tuple[str, list[str]]:
+    """Split uv.lock's text into its header (``version``, ``requires-python``...) and
+    the text of each ``[[package]]`` table; joined with newlines they give ``text`` back."""
+    header, *packages = text.split("\n[[package]]\n")
+    return header, [f"[[package]]\n{block}" for block in packages]
+
+
+def drop_entries(block: str, array: str, keep) -> str:
+    """Remove from ``block`` each line of its multi-line ``array`` (``dependencies = [``)
+    that names a package ``keep(name)`` rejects."""
+    lines, inside = [], False
+    for line in block.splitlines(keepends=True):
+        if line.startswith(f"{array} = ["):
+            inside = True
+        elif inside and line.startswith("]"):
+            inside = False
+        elif inside and not keep(re.search(r'name = "([^"]+)"', line).group(1)):
+            continue
+        lines.append(line)
+    return "".join(lines)
+
+
+def keep_extras(block: str, extras: set[str]) -> str:
+    """Remove from a package's ``[package.optional-dependencies]`` table the extras not in
+    ``extras`` (no kept package asks for them); the table goes when none is left."""
+    head, found, rest = block.partition("[package.optional-dependencies]\n")
+    if not found:
+        return block
+    body, blank, tail = rest.partition("\n\n")  # the table ends at a blank line or the end
+    entries = re.split(r"(?m)^(?=[a-z0-9._-]+ = \[)", body + ("\n" if blank else ""))
+    kept = "".join(entry for entry in entries if entry.partition(" = ")[0] in extras)
+    if not kept:
+        return head + tail if blank else head[:-1]
+    return head + found + kept + ("\n" + tail if blank else "")
+
+
+def reachable(tables: list[dict], entries: list[dict]) -> dict[int, set[str]]:
+    """The packages that the dependency ``entries`` reach, directly or not, as indices
+    into ``tables`` (uv.lock's ``[[package]]`` tables), each with the extras asked of it.
+
+    An entry is ``{"name": ..., "extra": [...]}``, with ``"version"`` where the lock
+    holds several versions of that name (a fork by Python version); an extra's entries
+    are followed as well (``celery[redis]`` reaches ``kombu[redis]``).
+    """
+    index = {(table["name"], table["version"]): i for i, table in enumerate(tables)}
+    only = {table["name"]: i for i, table in enumerate(tables)}  # names without a fork
+    found: dict[int, set[str]] = {}
+    while entries:
+        entry = entries.pop()
+        package = (
+            index[entry["name"], entry["version"]] if "version" in entry else only[entry["name"]]
+        )
+        new = set(entry.get("extra", [])) - found.get(package, set())
+        if package not in found:
+            entries += tables[package].get("dependencies", [])
+        elif not new:
+            continue
+        found.setdefault(package, set()).update(new)
+        for extra in new:
+            entries += tables[package]["optional-dependencies"][extra]
+    return found
+
+
+def prune_lock() -> None:
+    """Prune ``uv.lock`` (the template's lock of every option at once, made by
+    ``scripts/lock.py``) to what this project's ``pyproject.toml`` needs.
+
+    Keeps the packages reachable from the project's dependencies and dev group, following
+    extras (``celery[redis]`` reaches ``kombu[redis]``); drops the extras no kept
+    package asks for; writes the project's name and version and its own dependencies into
+    its entry. Offline, without uv: ``uv lock --check`` accepts the result, and
+    ``uv lock`` leaves it as it is (both tested for every dependency set).
+    """
+    lock = PROJECT / "uv.lock"
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = requirement_names(project["dependencies"])
+    header, blocks = lock_blocks(lock.read_text(encoding="utf-8"))
+    tables = [tomllib.loads(block)["package"][0] for block in blocks]
+    root = next(i for i, table in enumerate(tables) if "editable" in table["source"])
+    kept = reachable(
+        tables,
+        [
+            *(entry for entry in tables[root]["dependencies"] if entry["name"] in wanted),
+            *(entry for group in tables[root]["dev-dependencies"].values() for entry in group),
+        ],
+    )
+    kept[root] = set()
+
+    name, version = normalized(project["name"]), project["version"]
+    version = re.sub(r"\d+", lambda number: str(int(number.group())), version)
+    text = [header]
+    for index, block in enumerate(blocks):
+        if index == root:
+            block = re.sub(r'^name = ".*"$', f'name = "{name}"', block, count=1, flags=re.M)
+            block = re.sub(
+                r'^version = ".*"$', f'version = "{version}"', block, count=1, flags=re.M
+            )
+            block = drop_entries(block, "dependencies", wanted.__contains__)
+            block = drop_entries(block, "requires-dist", wanted.__contains__)
+        elif index in kept:
+            block = keep_extras(block, kept[index])
+        else:
+            continue
+        text.append(block)
+    if not any("resolution-markers" in tables[i] for i in kept):
+        text[0] = re.sub(r"^resolution-markers = \[\n.*?^\]\n", "", header, flags=re.M | re.S)
+    lock.write_text("\n".join(text), encoding="utf-8")
+
+
 #: Variables of ``.env.example`` that get a fresh random value in ``.env``.
 SECRETS = ("SECRET_KEY", "POSTGRES_PASSWORD", "MARIADB_PASSWORD")
 
@@ -171,6 +291,7 @@ def main() -> None:
         remove_renovate()
     if "{{ cookiecutter.open_source_license }}" == "Proprietary":
         remove_license()
+    prune_lock()
     write_dotenv()
     print_next_steps()
 

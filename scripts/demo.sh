@@ -20,9 +20,9 @@ step "rendering the default variant into demo/$SLUG"
 rm -rf "$PROJECT"
 .venv/bin/cookiecutter "$ROOT" --no-input --output-dir "$ROOT/demo"
 
-step "installing the service's requirements into demo/$SLUG/.venv"
-python3 -m venv "$PROJECT/.venv"
-"$PROJECT/.venv/bin/pip" install -q -r "$PROJECT/requirements.txt"
+step "installing the service's locked requirements (uv.lock) into demo/$SLUG/.venv"
+UV_CACHE_DIR=$ROOT/.cache/uv .venv/bin/uv sync --quiet --project "$PROJECT" --locked --no-dev \
+    --python python3
 
 step "creating the database $SLUG if it is missing"
 if ! psql "$PG_URL/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$SLUG'" | grep -q 1; then

@@ -99,7 +99,8 @@ def write_variants_summary(terminalreporter) -> None:
     """List the variants whose suite ran (tests/variants/test_matrix.py):
     id, the six pairwise values, the generated suite's test count and seconds, the
     outcome; then the matrix's wall time (first variant's start to last variant's end),
-    the sum of the suites' times and of the time spent on their virtualenvs.
+    the sum of the suites' times, of the time spent on their virtualenvs, on
+    ``uv lock --check`` and on their pre-commit hooks.
 
     The values come from ``record_property`` in the variant test, which reaches the
     controller from xdist workers as the report's ``user_properties``.
@@ -137,9 +138,13 @@ def write_variants_summary(terminalreporter) -> None:
     ends = [properties["finished"] for _, properties in rows if "finished" in properties]
     wall = (max(ends) if ends else rows[-1][1]["started"]) - rows[0][1]["started"]
     suites = sum(properties.get("seconds", 0) for _, properties in rows)
-    venvs = sum(properties.get("venv_seconds", 0) for _, properties in rows)
+    venvs, checks, hooks = (
+        sum(properties.get(key, 0) for _, properties in rows)
+        for key in ("venv_seconds", "lock_check_seconds", "pre_commit_seconds")
+    )
     writer.write_line(
         f"matrix: {len(rows)} variants in {wall:.0f} s wall time "
         f"(first variant's start to last variant's end); their suites took {suites:.0f} s "
-        f"in all, building or finding their virtualenvs {venvs:.0f} s"
+        f"in all, building or finding their virtualenvs {venvs:.0f} s, "
+        f"`uv lock --check` {checks:.1f} s, pre-commit {hooks:.0f} s"
     )

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 import uuid
@@ -35,6 +36,8 @@ CACHE = ROOT / ".cache"
 #: The bin directory of the template's own virtualenv (.venv): linters and validators.
 BIN = Path(sys.executable).parent
 DEFAULT_SLUG = "flask_service"
+#: The environment of uv in the template tests: its download cache, no user configuration.
+UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
 DATABASES = ("postgresql", "mysql", "sqlite")
 T = TypeVar("T")
 #: A Cookiecutter variable or tag left in a rendered file.
@@ -144,42 +147,90 @@ def wait_until(
     return result
 
 
-def cached_venv(venv: Path, requirements: list[str | Path]) -> Path:
-    """The virtualenv ``venv`` (on the template's Python) holding exactly what
-    ``uv pip install REQUIREMENTS`` installs; returns its bin directory.
+def build_once(venv: Path, commands: list[list[str | Path]], env: dict[str, str]) -> Path:
+    """Build the virtualenv ``venv`` by running ``commands`` (with ``env``) in the
+    template's root, once; returns its bin directory.
 
-    Built once: under a file lock, so parallel test workers share it, and marked
-    ``ready`` last, so a build that was cut short is done again. uv keeps its download
-    cache in ``.cache/uv``.
+    Under a file lock, so parallel test workers share it, and marked ``ready`` last, so a
+    build that was cut short is done again. uv runs with ``UV_ENV``.
     """
     venv.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(venv.parent / f"{venv.name}.lock")):
         if not (venv / "ready").exists():
-            env = {"UV_CACHE_DIR": str(CACHE / "uv")}
-            for command in (
-                [BIN / "uv", "venv", "--quiet", "--clear", "--python", sys.executable, venv],
-                [BIN / "uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
-                 *requirements],
-            ):  # fmt: skip
-                result = run(command, cwd=ROOT, env=env)
+            for command in commands:
+                result = run(command, cwd=ROOT, env={**UV_ENV, **env})
                 assert result.returncode == 0, f"{command[:3]}:\n{result.stdout}"
             (venv / "ready").write_text("ok\n")
     return venv / "bin"
 
 
-def project_venv(project: Path) -> Path:
-    """The bin directory of a virtualenv with exactly the pins of the rendered ``project``
-    (its ``requirements-dev.txt``, which includes ``requirements.txt``), so a variant
-    runs with only what it declares.
+def cached_venv(venv: Path, requirements: list[str | Path]) -> Path:
+    """The virtualenv ``venv`` (on the template's Python) holding exactly what
+    ``uv pip install REQUIREMENTS`` installs, built once; returns its bin directory."""
+    return build_once(
+        venv,
+        [[BIN / "uv", "venv", "--quiet", "--clear", "--python", sys.executable, venv],
+         [BIN / "uv", "pip", "install", "--quiet", "--python", venv / "bin" / "python",
+          *requirements]],
+        {},
+    )  # fmt: skip
 
-    Kept under ``.cache/venvs/<sha256 of both files>``: variants with the same pins
-    share one, built once.
+
+def project_venv(project: Path) -> Path:
+    """The bin directory of a virtualenv holding exactly the rendered ``project``'s
+    ``uv.lock`` (its dependencies and dev group, not the project itself, which runs from
+    its directory): ``uv sync --locked``, so a variant runs with only what it declares and
+    a lock that does not match its ``pyproject.toml`` fails.
+
+    Kept under ``.cache/venvs/<sha256 of uv.lock>``: variants with the same lock share one,
+    built once.
     """
-    digest = hashlib.sha256()
-    for name in ("requirements.txt", "requirements-dev.txt"):
-        digest.update((project / name).read_bytes() + b"\0")
-    venv = CACHE / "venvs" / digest.hexdigest()[:16]
-    return cached_venv(venv, ["-r", project / "requirements-dev.txt"])
+    venv = CACHE / "venvs" / hashlib.sha256((project / "uv.lock").read_bytes()).hexdigest()[:16]
+    command = [BIN / "uv", "sync", "--locked", "--no-install-project", "--quiet",
+               "--python", sys.executable, "--project", project]  # fmt: skip
+    return build_once(venv, [command], {"UV_PROJECT_ENVIRONMENT": str(venv)})
+
+
+def locked_versions(project: Path) -> dict[str, str]:
+    """``{name: version}`` of the packages in the rendered ``project``'s ``uv.lock`` (names
+    normalized as uv writes them: ``flask-sqlalchemy``), the project itself left out."""
+    lock = tomllib.loads((project / "uv.lock").read_text(encoding="utf-8"))
+    return {
+        package["name"]: package["version"]
+        for package in lock["package"]
+        if "editable" not in package["source"]
+    }
+
+
+def uv_lock(project: Path, *args: str) -> float:
+    """Run ``uv lock --offline ARGS`` in the rendered ``project`` (``--check``: fail when
+    the lock does not match its ``pyproject.toml``); assert it succeeds; its seconds."""
+    started = time.monotonic()
+    result = run([BIN / "uv", "lock", "--offline", *args], cwd=project, env=UV_ENV)
+    assert result.returncode == 0, f"uv lock {' '.join(args)}:\n{result.stdout}"
+    return time.monotonic() - started
+
+
+def assert_pre_commit_clean(project: Path) -> float:
+    """Run the rendered ``project``'s own hooks, ``pre-commit run --all-files``, with its
+    locked tools (``project_venv``: uv runs them from there, without syncing it) in a
+    git repository made of it; assert they pass and change no file; return the seconds
+    pre-commit took."""
+    venv = project_venv(project)
+    env = {
+        **UV_ENV,
+        "UV_PROJECT_ENVIRONMENT": str(venv.parent),
+        "UV_NO_SYNC": "1",
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",  # uv, as a developer has it
+        "PRE_COMMIT_HOME": str(CACHE / "pre-commit"),
+    }
+    for command in (["git", "init", "--quiet"], ["git", "add", "--all"]):
+        assert run(command, cwd=project).returncode == 0, command
+    started = time.monotonic()
+    result = run([venv / "pre-commit", "run", "--all-files", "--color", "never"], project, env)
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, f"pre-commit:\n{result.stdout}"
+    return seconds
 
 
 def run_generated_suite(

@@ -69,10 +69,10 @@ def test_dockerfile_copies_files_the_project_has_and_the_context_keeps(docker):
         if source != ".":
             assert (project / source).exists(), source
             assert source in kept, f"{source} is excluded by .dockerignore"
-    # What `pip wheel .` reads: pyproject.toml, the files it names, the package.
+    # What `uv sync --locked` reads: pyproject.toml, uv.lock, the files they name, the package.
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     readme = pyproject["project"]["readme"]
-    for needed in ["pyproject.toml", "requirements.txt", readme, project.name]:
+    for needed in ["pyproject.toml", "uv.lock", readme, project.name]:
         assert (project / needed).exists(), needed
         assert needed in kept, f"{needed} is excluded by .dockerignore"
 

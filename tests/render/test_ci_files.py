@@ -2,6 +2,7 @@
 dependency-update configuration (Dependabot on GitHub, Renovate on GitLab)."""
 
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -86,4 +87,6 @@ def test_ci_checks_for_template_updates_where_cruft_made_the_project(bake) -> No
     assert job["rules"] == [{"exists": [".cruft.json"]}]
     assert job["script"][-1] == "cruft check"
     for project in (github, gitlab):
-        assert "\ncruft==" in (project / "requirements-dev.txt").read_text()
+        dev = tomllib.loads((project / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+        assert any(requirement.startswith("cruft>=") for requirement in dev)
+        assert '\nname = "cruft"\n' in (project / "uv.lock").read_text()

@@ -8,13 +8,20 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ..helpers import DEFAULT_SLUG, ROOT, UNRENDERED, assert_lint_clean, project_files
+from ..helpers import (
+    DEFAULT_SLUG,
+    ROOT,
+    UNRENDERED,
+    assert_lint_clean,
+    locked_versions,
+    project_files,
+)
 
 
 def test_default_renders_the_package(default_project: Path) -> None:
     assert default_project.name == DEFAULT_SLUG
     for relative in [
-        "pyproject.toml", "requirements.txt", "requirements-dev.txt", "gunicorn.conf.py",
+        "pyproject.toml", "uv.lock", ".pre-commit-config.yaml", "gunicorn.conf.py",
         "README.md", "LICENSE", ".env", ".env.example", ".gitignore", "Dockerfile",
         "compose.yaml", ".github/workflows/ci.yml", "migrations/versions/0001_initial_schema.py",
         f"{DEFAULT_SLUG}/__init__.py", f"{DEFAULT_SLUG}/wsgi.py", "tests/conftest.py",
@@ -63,33 +70,45 @@ def test_dotenv_has_a_fresh_secret_and_is_ignored(default_project: Path, bake) -
     assert "SECRET_KEY=change-me" in (default_project / ".env.example").read_text()
 
 
-def pins(path: Path) -> dict[str, str]:
-    """``{name: version}`` of the ``name==version`` lines of a requirements file."""
-    found = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line and not line.startswith("-r"):
-            assert "==" in line, f"{path.name}: {line!r} is not pinned with =="
-            name, version = line.split("==")
-            found[re.sub(r"\[.*\]", "", name).lower()] = version
-    return found
-
-
-def test_requirements_are_pinned_and_match_the_template_tools(default_project: Path) -> None:
-    runtime = pins(default_project / "requirements.txt")
-    dev = pins(default_project / "requirements-dev.txt")
+def test_lock_pins_every_package_with_hashes_and_the_template_tools(default_project) -> None:
+    lock = tomllib.loads((default_project / "uv.lock").read_text())
+    packages = [package for package in lock["package"] if "editable" not in package["source"]]
+    for package in packages:
+        files = [package.get("sdist"), *package.get("wheels", [])]
+        assert files[1:] and all(
+            file["hash"].startswith("sha256:") for file in filter(None, files)
+        )
+    versions = locked_versions(default_project)
     assert {"flask", "flask-sqlalchemy", "flask-migrate", "psycopg", "celery", "gunicorn"} <= set(
-        runtime
+        versions
     )
-    template = pins(ROOT / "requirements-dev.txt")
+    template = {
+        name.lower(): version
+        for name, _, version in (
+            line.partition("==")
+            for line in (ROOT / "requirements-dev.txt").read_text().splitlines()
+        )
+    }
     for tool in ("pytest", "black", "isort", "ruff"):
-        assert dev[tool] == template[tool], tool
+        assert versions[tool] == template[tool], tool
+
+
+def test_pre_commit_hooks_are_local_and_run_the_locked_tools(default_project: Path) -> None:
+    config = yaml.safe_load((default_project / ".pre-commit-config.yaml").read_text())
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]  # nothing to clone
+    hooks = config["repos"][0]["hooks"]
+    for hook in hooks:
+        assert hook["language"] == "system", hook
+        assert hook["entry"].startswith("uv run --frozen "), hook
+    assert {"black", "isort", "ruff", "trailing-whitespace", "end-of-file-fixer", "check-yaml",
+            "check-toml", "check-merge-conflict"} <= {hook["id"] for hook in hooks}  # fmt: skip
+    assert {"pre-commit", "pre-commit-hooks"} <= set(locked_versions(default_project))
 
 
 def test_only_chosen_drivers_are_required(default_project: Path) -> None:
-    runtime = pins(default_project / "requirements.txt")
-    assert "pymysql" not in runtime
-    assert "psycopg" in runtime
+    versions = locked_versions(default_project)
+    assert "pymysql" not in versions
+    assert "psycopg-binary" in versions
 
 
 @pytest.mark.parametrize(
@@ -136,7 +155,7 @@ def test_unchosen_options_leave_nothing_behind(bake, answers, absent, words) -> 
 
 def test_use_cors_adds_flask_cors(bake) -> None:
     project = bake(use_cors="true")
-    assert "flask-cors" in pins(project / "requirements.txt")
+    assert "flask-cors" in locked_versions(project)
     assert (project / "tests" / "test_cors.py").is_file()
     assert "CORS_ORIGINS" in (project / "README.md").read_text()
 
@@ -180,7 +199,7 @@ def test_rate_limits_are_documented_with_their_defaults(default_project: Path) -
     ]:
         assert table[name] == f"`{default}`"
         assert f'{name}="{default}"' in example
-    assert "flask-limiter" in pins(default_project / "requirements.txt")
+    assert "flask-limiter" in locked_versions(default_project)
 
 
 LONGEST_SLUG = "abcdefghij_klmnopqrst_uvwxyz_ab"[:30]

@@ -1,8 +1,9 @@
 """Every combination of the five functional variables renders, or is refused on purpose by
-a documented rule. What renders reads as hand-written (no unrendered variable,
-black/isort/ruff clean, every YAML and TOML file parses) and its own suite passes, with
-nothing skipped, against the real server of its database and the real Redis where it
-uses Redis, in a virtualenv of exactly its pins.
+a documented rule. What renders reads as hand-written (no unrendered variable, every
+YAML and TOML file parses, its own pre-commit hooks pass: black, isort, ruff and the file
+checks), its ``uv.lock`` matches its ``pyproject.toml`` (``uv lock --check``), and its own
+suite passes, with nothing skipped, against the real server of its database and the real
+Redis where it uses Redis, in a virtualenv synced from its lock.
 
 Select variants with ``-k`` on their ids (see ``matrix.variant_id``), for example
 ``bash scripts/test.sh tests/variants -k "api and mysql and celery and docker"``.
@@ -19,11 +20,12 @@ from cookiecutter.main import cookiecutter
 from ..helpers import (
     ROOT,
     UNRENDERED,
-    assert_lint_clean,
+    assert_pre_commit_clean,
     project_files,
     project_venv,
     refused,
     run_generated_suite,
+    uv_lock,
 )
 from .matrix import COMBINATIONS, PAIRWISE, REFUSED, VARIANTS, refused_rule, variant_id
 
@@ -95,13 +97,14 @@ def test_variant(
     project = Path(cookiecutter(str(ROOT), no_input=True, extra_context=answers,
                                 output_dir=str(tmp_path)))  # fmt: skip
     assert_reads_as_written(project)
-    assert_lint_clean(project)
+    record_property("lock_check_seconds", round(uv_lock(project, "--check"), 2))
 
     env = suite_env(answers, request)
     venv_started = time.time()
     project_venv(project)  # built here, or found in .cache/venvs, outside the suite's time
+    record_property("venv_seconds", round(time.time() - venv_started, 1))
+    record_property("pre_commit_seconds", round(assert_pre_commit_clean(project), 1))
     suite_started = time.time()
-    record_property("venv_seconds", round(suite_started - venv_started, 1))
     result, counts = run_generated_suite(project, tmp_path / "report.xml", env)
     finished = time.time()
     record_property("tests", counts.get("tests", 0))

@@ -5,8 +5,9 @@ the address the README names (under ``url_prefix`` where there is one).
 
 Servers run in the background until they say they are ready. The environment lends only
 what a developer's machine would differ in: a free port for ``flask run``
-(``FLASK_RUN_PORT``) and this test worker's Redis database (``REDIS_URL``, over the
-``.env`` value); nothing that ``.env`` sets, so a command that does not read it fails.
+(``FLASK_RUN_PORT``), this test worker's Redis database (``REDIS_URL``, over the
+``.env`` value) and uv on the ``PATH``; nothing that ``.env`` sets, so a command that
+does not read it fails.
 """
 
 import json
@@ -20,7 +21,16 @@ import psycopg
 import pymysql
 import pytest
 
-from ..helpers import free_port, get, readme_section, shell_commands, stop, wait_until
+from ..helpers import (
+    BIN,
+    UV_ENV,
+    free_port,
+    get,
+    readme_section,
+    shell_commands,
+    stop,
+    wait_until,
+)
 
 #: Seconds a server may take to say it is ready.
 START_TIMEOUT = 60
@@ -67,6 +77,7 @@ def test_quickstart_runs_as_written(bake, redis_url: str, tmp_path: Path, varian
     port = free_port()
     env = {name: value for name, value in os.environ.items() if name not in FROM_DOTENV}
     env.update(FLASK_RUN_PORT=str(port), REDIS_URL=redis_url, PYTHONUNBUFFERED="1")
+    env.update(UV_ENV, PATH=f"{BIN}{os.pathsep}{env['PATH']}")  # uv, as the README asks
     servers: list[subprocess.Popen] = []
     drop_database(answers["database"], project.name)
     try:

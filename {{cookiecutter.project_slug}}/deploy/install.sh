@@ -7,8 +7,9 @@
 #   2. writes /etc/{{ cookiecutter.project_slug }}/{{ cookiecutter.project_slug }}.env from deploy/{{ cookiecutter.project_slug }}.env.example
 #      with a fresh SECRET_KEY, once: it is never overwritten, and the script stops
 #      while its DATABASE_URL still says CHANGE-ME,
-#   3. installs the requirements into the virtualenv /opt/{{ cookiecutter.project_slug }}/venv and the code
-#      into /opt/{{ cookiecutter.project_slug }}/app (root-owned: the service only reads it),
+#   3. installs exactly the packages of uv.lock (hash-checked) into the virtualenv
+#      /opt/{{ cookiecutter.project_slug }}/venv with uv (from PyPI, in a virtualenv of its own: /opt/{{ cookiecutter.project_slug }}/uv),
+#      and the code into /opt/{{ cookiecutter.project_slug }}/app (root-owned: the service only reads them),
 #   4. migrates the database (flask db upgrade) as the service user, with the env file,
 #   5. installs the systemd units and the nginx site (a site that was changed in place,
 #      for example by certbot, is kept), disables Debian's default site, enables and
@@ -23,6 +24,8 @@ URL_PREFIX="{{ cookiecutter.url_prefix }}"
 SOURCE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 APP=/opt/$SLUG/app
 VENV=/opt/$SLUG/venv
+UV_VENV=/opt/$SLUG/uv
+UV_VERSION=0.13.9
 ENV_FILE=/etc/$SLUG/$SLUG.env
 SITE=/etc/nginx/sites-available/$SLUG.conf
 PYTHON=${PYTHON:-python3}
@@ -73,17 +76,23 @@ if grep -q 'CHANGE-ME' "$ENV_FILE"; then
     die "set DATABASE_URL in $ENV_FILE (it still says CHANGE-ME), then run this script again"
 fi
 
-step "installing the requirements into $VENV"
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV"
+if [ "$("$UV_VENV/bin/uv" --version 2>/dev/null | cut -d' ' -f2)" != "$UV_VERSION" ]; then
+    step "installing uv $UV_VERSION into $UV_VENV"
+    "$PYTHON" -m venv --clear "$UV_VENV"
+    "$UV_VENV/bin/pip" install --quiet --disable-pip-version-check "uv==$UV_VERSION"
 fi
-"$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$SOURCE/requirements.txt"
+
+step "installing the locked requirements (uv.lock) into $VENV"
+# The host's certificate store (ca-certificates), as Debian's pip uses it.
+UV_PROJECT_ENVIRONMENT=$VENV UV_PYTHON_DOWNLOADS=never UV_SYSTEM_CERTS=1 \
+    "$UV_VENV/bin/uv" sync --quiet --project "$SOURCE" --locked --no-dev \
+    --no-install-project --compile-bytecode --python "$PYTHON"
 
 step "installing the code into $APP"
 rm -rf "$APP.new"
 mkdir -p "$APP.new"
 cp -R "$SOURCE/$SLUG" "$SOURCE/migrations" "$SOURCE/gunicorn.conf.py" \
-    "$SOURCE/requirements.txt" "$APP.new/"
+    "$SOURCE/pyproject.toml" "$SOURCE/uv.lock" "$APP.new/"
 find "$APP.new" -name __pycache__ -prune -exec rm -rf {} +
 "$VENV/bin/python" -m compileall -q "$APP.new"
 if [ -d "$APP" ]; then

@@ -21,7 +21,7 @@ from base64 import b64encode
 from pathlib import Path
 
 CONFIG = Path(__file__).resolve().parent.parent / "schemathesis.toml"
-#: schemathesis' command, installed next to this Python (requirements-dev.txt).
+#: schemathesis' command, installed next to this Python (the dev group of uv.lock).
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 
 

@@ -76,7 +76,7 @@ def systemd_root(project: Path, root: Path) -> list[str]:
 
     ``systemd-analyze verify`` checks that each Exec*= command exists, so
     ``/opt/<slug>/venv/bin/...`` must be there: in a root directory it can be, as a stub
-    for each command (the virtualenv's must be gunicorn or celery, which requirements.txt
+    for each command (the virtualenv's must be gunicorn or celery, which uv.lock
     installs; any other must exist on this host), next to a copy of the host's system
     units for the default dependencies (sysinit.target and the like). Returns the unit
     names, installed in ``root/etc/systemd/system``.

@@ -57,6 +57,17 @@ def cruft(project: Path, *args: str):
     return run([BIN / "cruft", *args], cwd=project, env=GIT_ENV)
 
 
+def bump(lock: str, package: str) -> str:
+    """``lock`` (uv.lock's text) with ``package``'s version given one more patch level:
+    a stand-in for a dependency update (the hashes are left as they are; nothing installs
+    it)."""
+    head = f'\nname = "{package}"\nversion = "'
+    start = lock.index(head) + len(head)
+    end = lock.index('"', start)
+    major_minor, _, patch = lock[start:end].rpartition(".")
+    return f"{lock[:start]}{major_minor}.{int(patch) + 1}{lock[end:]}"
+
+
 def test_cruft_update_brings_a_template_change_into_an_edited_project(tmp_path: Path) -> None:
     template = template_repository(tmp_path / "template")
     answers = {"project_name": "Flask Service", "database": "sqlite", "ci": "github"}
@@ -79,6 +90,10 @@ def test_cruft_update_brings_a_template_change_into_an_edited_project(tmp_path: 
     config = project / DEFAULT_SLUG / "config.py"
     config.write_text(config.read_text() + "\nTEAM_SETTING = 1\n")
     (project / "NOTES.md").write_text("Ours.\n")
+    # A dependency update of their own (Dependabot's, or `uv lock --upgrade-package`).
+    lock = project / "uv.lock"
+    lock.write_text(bump(lock.read_text(), "werkzeug"))
+    team_lock = lock.read_bytes()
     commit_all(project, "Team edits")
     assert cruft(project, "check").returncode == 0
 
@@ -89,6 +104,8 @@ def test_cruft_update_brings_a_template_change_into_an_edited_project(tmp_path: 
         gitignore.write("\n.template-added/\n")
     with (generated / "README.md").open("a") as template_readme:
         template_readme.write("\nA line the template added.\n")
+    template_lock = generated / "uv.lock"
+    template_lock.write_text(bump(template_lock.read_text(), "flask"))
     contributing = "How to contribute to {{ cookiecutter.project_name }}.\n"
     (generated / "CONTRIBUTING.md").write_text(contributing)
     commit_all(template, "Template change")
@@ -104,6 +121,7 @@ def test_cruft_update_brings_a_template_change_into_an_edited_project(tmp_path: 
     assert (project / "NOTES.md").read_text() == "Ours.\n"
     assert list(project.rglob("*.rej")) == []
     assert (project / ".env").read_bytes() == dotenv, "cruft update rewrote .env"
+    assert lock.read_bytes() == team_lock, "cruft update patched uv.lock"
     assert (
         json.loads((project / ".cruft.json").read_text())["commit"]
         == git(template, "rev-parse", "HEAD").strip()

@@ -72,6 +72,7 @@ def remove_celery() -> None:
     no worker or beat process in the deploy artifacts."""
     remove(
         f"{PACKAGE}/tasks.py",
+        f"{PACKAGE}/task_metrics.py",
         f"{PACKAGE}/worker.py",
         f"{PACKAGE}/api/tasks.py",
         "tests/test_tasks.py",

@@ -39,7 +39,6 @@ control_socket_disable = True
 metrics_dir = Path(
     os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="prometheus-")
 )
-metrics_dir.mkdir(parents=True, exist_ok=True)
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 metrics_port = int(os.environ.get("METRICS_PORT", "9464"))
 

@@ -23,6 +23,11 @@ from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from .extensions import db
 
+#: Where each process writes its samples when several share them (multiprocess mode):
+#: made here if missing, before the first metric below opens its file in it.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 #: The ``endpoint`` label of a request that matched no URL rule (a 404 or a redirect).
 UNMATCHED = "unmatched"
 

@@ -77,6 +77,7 @@ def remove_celery() -> None:
         f"{PACKAGE}/api/tasks.py",
         "tests/test_tasks.py",
         "tests/test_worker.py",
+        "tests/test_task_metrics.py",
         "k8s/worker-deployment.yaml",
         "k8s/beat-deployment.yaml",
         f"deploy/systemd/{PACKAGE}-worker.service",

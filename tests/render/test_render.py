@@ -111,7 +111,8 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         (
             {"worker": "none"},
             [f"{DEFAULT_SLUG}/tasks.py", f"{DEFAULT_SLUG}/worker.py",
-             f"{DEFAULT_SLUG}/api/tasks.py", "tests/test_tasks.py", "tests/test_worker.py"],
+             f"{DEFAULT_SLUG}/api/tasks.py", "tests/test_tasks.py", "tests/test_worker.py",
+             f"{DEFAULT_SLUG}/task_metrics.py", "tests/test_task_metrics.py"],
             ["celery", "Celery", "purge"],
         ),
         (
@@ -141,8 +142,9 @@ def test_use_cors_adds_flask_cors(bake) -> None:
     assert "CORS_ORIGINS" in (project / "README.md").read_text()
 
 
-#: A variable the generated config reads: ``os.environ.get("NAME"``, ``require("NAME"``,
-#: ``env_int("NAME"`` and the other ``env_*`` readers.
+#: A variable the generated config (config.py, gunicorn.conf.py, the metrics) reads:
+#: ``os.environ.get("NAME"``, ``require("NAME"``, ``env_int("NAME"`` and the other ``env_*``
+#: readers.
 CONFIG_VARIABLE = re.compile(r'(?:os\.environ\.get|require|env_\w+)\(\s*"([A-Z][A-Z0-9_]*)"')
 
 
@@ -166,8 +168,11 @@ def configuration_table(project: Path) -> dict[str, str]:
 )
 def test_readme_documents_every_variable_the_config_reads(bake, answers) -> None:
     project = bake(**answers)
-    read = set(CONFIG_VARIABLE.findall((project / DEFAULT_SLUG / "config.py").read_text()))
-    assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT"} <= read
+    readers = ["gunicorn.conf.py", *(f"{DEFAULT_SLUG}/{name}.py"
+                                     for name in ("config", "metrics", "task_metrics"))]  # fmt: skip
+    read = {name for path in readers if (project / path).exists()
+            for name in CONFIG_VARIABLE.findall((project / path).read_text())}  # fmt: skip
+    assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT", "METRICS_PORT"} <= read
     assert read <= set(configuration_table(project))
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from flask import Flask
+from prometheus_client.parser import text_string_to_metric_families
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
@@ -142,6 +143,10 @@ def test_worker_purges_completed_todos(
     with app.app_context():
         assert list(db.session.scalars(db.select(Todo.title))) == ["open"]
     with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as page:
-        metrics = page.read().decode()
-    labels = f'state="SUCCESS",task="{purge_completed_todos.name}"'
-    assert f"celery_tasks_total{{{labels}}} 1.0" in metrics.splitlines(), metrics
+        counted = {
+            (sample.labels["task"], sample.labels["state"]): sample.value
+            for family in text_string_to_metric_families(page.read().decode())
+            for sample in family.samples
+            if sample.name == "celery_tasks_total"
+        }
+    assert counted == {(purge_completed_todos.name, "SUCCESS"): 1}

@@ -1,7 +1,8 @@
 """Prometheus metrics for real: the default service under gunicorn with two workers in
 production config, its metrics scraped from the arbiter's metrics port. The counts are
 the requests sent, summed over the workers, also over a worker killed and replaced; the
-app's own port answers 404 for /metrics; a new start begins from zero."""
+app's own port answers 404 for /metrics; a new start begins from zero; a command leaves
+no gauge behind."""
 
 import os
 import re
@@ -54,11 +55,13 @@ def test_counts_sum_over_gunicorn_workers_and_survive_a_worker_restart(
     default_project: Path, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
     venv = project_venv(default_project)
+    metrics_dir, port = tmp_path / "prometheus", free_port()
     env = production_env(postgres_url, redis_url)
+    env.update({"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "METRICS_PORT": str(port)})
     upgrade = flask_db(venv, default_project, env, "upgrade")
     assert upgrade.returncode == 0, upgrade.stdout
-    metrics_dir, port = tmp_path / "prometheus", free_port()
-    env.update({"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir), "METRICS_PORT": str(port)})
+    # A process that ends (a command, a probe) takes its gauges' files with it.
+    assert metrics_dir.is_dir() and not list(metrics_dir.glob("gauge_*.db"))
     log = tmp_path / "gunicorn.log"
 
     with gunicorn(venv, default_project, env, log, workers=2) as base:

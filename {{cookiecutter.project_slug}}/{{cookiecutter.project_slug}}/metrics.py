@@ -11,22 +11,41 @@ their sum on a port of its own (``METRICS_PORT``), which only the scraper may re
 app's public port answers 404 for ``/metrics``.
 """
 
+import atexit
 import os
 import time
 from typing import Any
 
 from flask import Flask, Response, g, request, request_finished, request_started
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from .extensions import db
 
-#: Where each process writes its samples when several share them (multiprocess mode):
-#: made here if missing, before the first metric below opens its file in it.
-if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+#: Where each process writes its samples when several share them (multiprocess mode);
+#: None when this process keeps its own.
+MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+def forget_process(**_extra: Any) -> None:
+    """Remove this process's live gauges (requests in progress, the pool) from
+    ``MULTIPROC_DIR``, so that the sums count live processes only.
+
+    Run at the exit of every process (``atexit``: a probe's ``celery inspect ping``, a
+    ``flask`` command) and by each Celery pool process (``worker_process_shutdown``: they
+    end without ``atexit``); gunicorn's arbiter also does it for a worker that died
+    (``child_exit``).
+    """
+    if MULTIPROC_DIR:
+        mark_process_dead(os.getpid(), MULTIPROC_DIR)
+
+
+if MULTIPROC_DIR:
+    # Made if missing, before the first metric below opens its file in it.
+    os.makedirs(MULTIPROC_DIR, exist_ok=True)
+    atexit.register(forget_process)
 
 #: The ``endpoint`` label of a request that matched no URL rule (a 404 or a redirect).
 UNMATCHED = "unmatched"
@@ -131,9 +150,9 @@ def serve(port: int) -> None:
     publish nothing.
 
     :param port: the TCP port (``METRICS_PORT``, or ``WORKER_METRICS_PORT`` for the worker).
-    :raises KeyError: when ``PROMETHEUS_MULTIPROC_DIR`` is unset.
+    :raises ValueError: when ``PROMETHEUS_MULTIPROC_DIR`` is unset.
     :raises OSError: when the port is taken.
     """
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    MultiProcessCollector(registry, path=MULTIPROC_DIR)
     start_http_server(port, addr=os.environ.get("METRICS_HOST", "127.0.0.1"), registry=registry)

@@ -14,7 +14,6 @@ from typing import Any
 from celery import Task
 from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
 from prometheus_client import Counter, Histogram
-from prometheus_client.multiprocess import mark_process_dead
 
 from . import metrics
 
@@ -47,15 +46,8 @@ def finish_task(task_id: str, task: Task, state: str | None = None, **_extra: An
 def serve_worker_metrics(**_extra: Any) -> None:
     """``worker_init`` receiver (the worker's main process, before its pool starts): serve
     the pool's metrics on ``WORKER_METRICS_PORT`` when ``PROMETHEUS_MULTIPROC_DIR`` is set."""
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    if metrics.MULTIPROC_DIR:
         metrics.serve(int(os.environ.get("WORKER_METRICS_PORT", DEFAULT_WORKER_METRICS_PORT)))
-
-
-def forget_process(**_extra: Any) -> None:
-    """``worker_process_shutdown`` receiver: drop this pool process's live gauges (its
-    database pool's), as gunicorn's ``child_exit`` does for a web worker."""
-    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
-        mark_process_dead(os.getpid())
 
 
 def connect() -> None:
@@ -64,4 +56,4 @@ def connect() -> None:
     task_prerun.connect(start_task)
     task_postrun.connect(finish_task)
     worker_init.connect(serve_worker_metrics)
-    worker_process_shutdown.connect(forget_process)
+    worker_process_shutdown.connect(metrics.forget_process)

@@ -1,7 +1,7 @@
 """Prometheus metrics (prometheus_client): HTTP requests, their latency, the requests in
 progress and the database connection pool.
 
-Labels stay bounded: a request is counted under its URL rule (``/api/v1/todos/<int:todo_id>``,
+Labels stay bounded: a request is counted under its URL rule (``/api/v1/todos/<id:todo_id>``,
 ``unmatched`` when no rule matched), never its raw path, with its method and status.
 
 The metrics are not served by the app: under gunicorn, whose workers are separate
@@ -33,10 +33,9 @@ def forget_process(**_extra: Any) -> None:
     """Remove this process's live gauges (requests in progress, the pool) from
     ``MULTIPROC_DIR``, so that the sums count live processes only.
 
-    Run at the exit of every process (``atexit``: a probe's ``celery inspect ping``, a
-    ``flask`` command) and by each Celery pool process (``worker_process_shutdown``: they
-    end without ``atexit``); gunicorn's arbiter also does it for a worker that died
-    (``child_exit``).
+    Run at the exit of every process (``atexit``: a probe, a ``flask`` command); for a
+    process that ends without ``atexit`` its parent runs it (gunicorn's ``child_exit``
+    for a worker that died) or a signal of its own does.
     """
     if MULTIPROC_DIR:
         mark_process_dead(os.getpid(), MULTIPROC_DIR)

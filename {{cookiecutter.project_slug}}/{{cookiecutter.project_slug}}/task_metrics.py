@@ -52,7 +52,8 @@ def serve_worker_metrics(**_extra: Any) -> None:
 
 def connect() -> None:
     """Connect the receivers above to Celery's signals (once: Celery ignores a receiver
-    already connected)."""
+    already connected), and ``metrics.forget_process`` to ``worker_process_shutdown``: the
+    pool processes end without ``atexit``."""
     task_prerun.connect(start_task)
     task_postrun.connect(finish_task)
     worker_init.connect(serve_worker_metrics)

@@ -7,6 +7,7 @@ no gauge behind."""
 import os
 import re
 import signal
+import socket
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -46,6 +47,17 @@ def send(base: str, count: int) -> None:
     assert statuses == [200] * count
 
 
+def listening(port: int) -> set[str]:
+    """The IPv4 addresses a socket of this host listens on at ``port`` (/proc/net/tcp)."""
+    addresses = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        local, state = line.split()[1], line.split()[3]
+        address, _, hex_port = local.partition(":")
+        if state == "0A" and int(hex_port, 16) == port:
+            addresses.add(socket.inet_ntoa(bytes.fromhex(address)[::-1]))
+    return addresses
+
+
 def writers(metrics_dir: Path) -> set[int]:
     """The processes that counted requests: the pids of the counter files."""
     return {int(path.stem.rpartition("_")[2]) for path in metrics_dir.glob("counter_*.db")}
@@ -75,6 +87,7 @@ def test_counts_sum_over_gunicorn_workers_and_survive_a_worker_restart(
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"{base}/metrics", timeout=5)
         assert refused.value.code == 404, "never on the app's port"
+        assert listening(port) == {"127.0.0.1"}, "only this host, unless METRICS_HOST says"
 
         killed = min(writers(metrics_dir))
         os.kill(killed, signal.SIGKILL)

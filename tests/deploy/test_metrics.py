@@ -91,8 +91,11 @@ def test_counts_sum_over_gunicorn_workers_and_survive_a_worker_restart(
 
         killed = min(writers(metrics_dir))
         os.kill(killed, signal.SIGKILL)
-        wait_until(lambda: not list(metrics_dir.glob(f"gauge_livesum_{killed}.db")),
-                   "child_exit to drop the killed worker's gauges", details=log.read_text)  # fmt: skip
+        wait_until(
+            lambda: not list(metrics_dir.glob(f"gauge_livesum_{killed}.db")),
+            "child_exit to drop the killed worker's gauges",
+            details=log.read_text,
+        )
         send(base, 10)
         samples = scrape(port)
         assert samples[f"http_requests_total{{{READY}}}"] == 50, "the killed worker's 40 kept"

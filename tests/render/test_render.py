@@ -168,10 +168,17 @@ def configuration_table(project: Path) -> dict[str, str]:
 )
 def test_readme_documents_every_variable_the_config_reads(bake, answers) -> None:
     project = bake(**answers)
-    readers = ["gunicorn.conf.py", *(f"{DEFAULT_SLUG}/{name}.py"
-                                     for name in ("config", "metrics", "task_metrics"))]  # fmt: skip
-    read = {name for path in readers if (project / path).exists()
-            for name in CONFIG_VARIABLE.findall((project / path).read_text())}  # fmt: skip
+    modules = ("config", "metrics", "task_metrics")
+    readers = [
+        project / "gunicorn.conf.py",
+        *(project / DEFAULT_SLUG / f"{m}.py" for m in modules),
+    ]
+    read = {
+        name
+        for path in readers
+        if path.exists()
+        for name in CONFIG_VARIABLE.findall(path.read_text())
+    }
     assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT", "METRICS_PORT"} <= read
     assert read <= set(configuration_table(project))
 

@@ -7,8 +7,10 @@ import re
 from .rendered import NAME, Rendered
 
 #: The metrics port of each component, as the code defaults it.
-METRICS_PORTS = {"web": ("gunicorn.conf.py", "METRICS_PORT"),
-                 "worker": (f"{NAME.replace('-', '_')}/task_metrics.py", "WORKER_METRICS_PORT")}  # fmt: skip
+METRICS_PORTS = {
+    "web": ("gunicorn.conf.py", "METRICS_PORT"),
+    "worker": (f"{NAME.replace('-', '_')}/task_metrics.py", "WORKER_METRICS_PORT"),
+}
 INGRESS_CONTROLLER = {"kubernetes.io/metadata.name": "ingress-nginx"}
 MONITORING = {"kubernetes.io/metadata.name": "monitoring"}
 
@@ -51,10 +53,9 @@ def test_only_the_monitoring_namespace_reaches_the_metrics_port(rendered: Render
     ]
     assert allowed(rendered.get("NetworkPolicy", "worker")) == [(MONITORING, ["metrics"])]
     others = rendered.get("NetworkPolicy", "no-ingress")["spec"]
-    (components,) = [e for e in others["podSelector"]["matchExpressions"]
-                     if e["key"] == "app.kubernetes.io/component"]  # fmt: skip
-    assert components == {"key": "app.kubernetes.io/component", "operator": "NotIn",
-                          "values": ["web", "worker"]}  # fmt: skip
+    expressions = others["podSelector"]["matchExpressions"]
+    (components,) = [e for e in expressions if e["key"] == "app.kubernetes.io/component"]
+    assert (components["operator"], components["values"]) == ("NotIn", ["web", "worker"])
     assert "ingress" not in others
 
 
@@ -66,6 +67,9 @@ def test_no_service_or_ingress_routes_to_the_metrics_port(rendered: Rendered) ->
         for port in service["spec"]["ports"]:
             assert not {port["port"], port["targetPort"]} & metrics_ports, port
     ingress = rendered.get("Ingress")["spec"]
-    backends = [path["backend"]["service"]["port"] for rule in ingress["rules"]
-                for path in rule["http"]["paths"]]  # fmt: skip
+    backends = [
+        path["backend"]["service"]["port"]
+        for rule in ingress["rules"]
+        for path in rule["http"]["paths"]
+    ]
     assert backends == [{"name": "http"}]

@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from ...helpers import FREE_METRICS_PORTS, flask_db, free_port, production_env, project_venv, run, stop
+from ...helpers import (
+    FREE_METRICS_PORTS,
+    flask_db,
+    free_port,
+    production_env,
+    project_venv,
+    run,
+    stop,
+)
 from .deploy_files import (
     APP_DIR,
     DOMAIN,

@@ -73,10 +73,12 @@ def remove_celery() -> None:
     no worker or beat process in the deploy artifacts."""
     remove(
         f"{PACKAGE}/tasks.py",
+        f"{PACKAGE}/task_metrics.py",
         f"{PACKAGE}/worker.py",
         f"{PACKAGE}/api/tasks.py",
         "tests/test_tasks.py",
         "tests/test_worker.py",
+        "tests/test_task_metrics.py",
         "k8s/worker-deployment.yaml",
         "k8s/beat-deployment.yaml",
         f"deploy/systemd/{PACKAGE}-worker.service",

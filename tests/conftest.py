@@ -6,6 +6,7 @@ which ``scripts/test.sh`` sets after making sure the servers answer. A test that
 a server fails, never skips, when its variable is missing.
 """
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +18,10 @@ import redis
 
 from .api.report import write_summary as write_outage_summary
 from .deploy.container.report import write_summary as write_container_summary
-from .helpers import ROOT, fresh_postgres_database, service_url
+from .helpers import FREE_METRICS_PORTS, ROOT, fresh_postgres_database, service_url
+
+# Inherited by every gunicorn and Celery worker the tests start.
+os.environ.update(FREE_METRICS_PORTS)
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,9 @@ DEFAULT_SLUG = "flask_service"
 UV_ENV = {"UV_CACHE_DIR": str(CACHE / "uv"), "UV_NO_CONFIG": "1"}
 DATABASES = ("postgresql", "mysql", "sqlite")
 T = TypeVar("T")
+#: The metrics ports of the services the tests start: 0, a free port each, as the fixed
+#: defaults would collide between tests run in parallel (the metrics tests pick theirs).
+FREE_METRICS_PORTS = {"METRICS_PORT": "0", "WORKER_METRICS_PORT": "0"}
 #: A Cookiecutter variable or tag left in a rendered file.
 UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
 
@@ -358,8 +361,9 @@ def gunicorn(
     log: Path,
     prefix: str = "",
     args: list[str] | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """Serve ``project`` with gunicorn, one worker, on a free loopback port.
+    """Serve ``project`` with gunicorn, ``workers`` workers, on a free loopback port.
 
     ``args`` are gunicorn's arguments, by default the documented
     ``-c gunicorn.conf.py <package>.wsgi:app``.
@@ -367,7 +371,8 @@ def gunicorn(
     ``log``. Stops gunicorn afterwards.
     """
     port = free_port()
-    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    env["WEB_CONCURRENCY"] = str(workers)
     with log.open("w") as output:
         server = subprocess.Popen(
             [venv / "gunicorn", *(args or ["-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"])],

@@ -5,11 +5,18 @@ app under) is read by the application factory, which mounts the app there; then
 ``{{ cookiecutter.project_slug }}/wsgi.py`` takes it out of the environment, so that
 gunicorn does not strip it again.
 
+Prometheus metrics (``{{ cookiecutter.project_slug }}/metrics.py``): every worker writes its samples
+to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode; a fresh
+temporary directory unless set, emptied at start), and the arbiter serves their sum on
+``METRICS_HOST:METRICS_PORT`` (127.0.0.1:9464 by default), never on the app's port.
+
 The access log's client address (``%(h)s``) is ``REMOTE_ADDR`` as the app leaves it: behind
 a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:{{ cookiecutter.http_port }}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -27,3 +34,33 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No gunicorn control socket (gunicornc): it would be created in $HOME, which the service
 # user may not be able to write.
 control_socket_disable = True
+
+# Set before the app imports prometheus_client, which then picks its multiprocess mode.
+metrics_dir = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="prometheus-")
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+metrics_port = int(os.environ.get("METRICS_PORT", "9464"))
+
+# The hooks below import prometheus_client and the app when they run, after this.
+
+
+def on_starting(server):
+    """Empty the metrics directory once per start (not on a reload, SIGHUP, which keeps
+    the workers' totals): samples of an earlier run would add up with this one's."""
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+
+
+def when_ready(server):
+    """Serve the metrics of every worker on ``METRICS_PORT`` from the arbiter."""
+    from {{ cookiecutter.project_slug }} import metrics
+
+    metrics.serve(metrics_port)
+
+
+def child_exit(server, worker):
+    """Drop the live gauges (requests in progress, the database pool) of a worker gone."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -116,6 +116,18 @@ def test_healthchecks_probe_health_under_url_prefix(docker, url_prefix):
     assert compose["services"]["web"]["ports"] == ["8080:8080"]
 
 
+def test_metrics_ports_listen_in_the_container_and_are_published_nowhere(docker):
+    project = docker(http_port="8080")
+    instructions = " ".join(dockerfile_instructions(project / "Dockerfile"))
+    assert "METRICS_HOST=0.0.0.0" in instructions.split()
+    assert "PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus" in instructions.split()
+    assert re.findall(r"\bEXPOSE (\S+)", instructions) == ["8080"]
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services = compose["services"]
+    published = {name: svc["ports"] for name, svc in services.items() if "ports" in svc}
+    assert published == {"web": ["8080:8080"]}
+
+
 @pytest.mark.parametrize(
     ("database", "db_image", "url_scheme"),
     [

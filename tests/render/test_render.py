@@ -130,7 +130,8 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         (
             {"worker": "none"},
             [f"{DEFAULT_SLUG}/tasks.py", f"{DEFAULT_SLUG}/worker.py",
-             f"{DEFAULT_SLUG}/api/tasks.py", "tests/test_tasks.py", "tests/test_worker.py"],
+             f"{DEFAULT_SLUG}/api/tasks.py", "tests/test_tasks.py", "tests/test_worker.py",
+             f"{DEFAULT_SLUG}/task_metrics.py", "tests/test_task_metrics.py"],
             ["celery", "Celery", "purge"],
         ),
         (
@@ -160,8 +161,9 @@ def test_use_cors_adds_flask_cors(bake) -> None:
     assert "CORS_ORIGINS" in (project / "README.md").read_text()
 
 
-#: A variable the generated config reads: ``os.environ.get("NAME"``, ``require("NAME"``,
-#: ``env_int("NAME"`` and the other ``env_*`` readers.
+#: A variable the generated config (config.py, gunicorn.conf.py, the metrics) reads:
+#: ``os.environ.get("NAME"``, ``require("NAME"``, ``env_int("NAME"`` and the other ``env_*``
+#: readers.
 CONFIG_VARIABLE = re.compile(r'(?:os\.environ\.get|require|env_\w+)\(\s*"([A-Z][A-Z0-9_]*)"')
 
 
@@ -185,8 +187,18 @@ def configuration_table(project: Path) -> dict[str, str]:
 )
 def test_readme_documents_every_variable_the_config_reads(bake, answers) -> None:
     project = bake(**answers)
-    read = set(CONFIG_VARIABLE.findall((project / DEFAULT_SLUG / "config.py").read_text()))
-    assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT"} <= read
+    modules = ("config", "metrics", "task_metrics")
+    readers = [
+        project / "gunicorn.conf.py",
+        *(project / DEFAULT_SLUG / f"{m}.py" for m in modules),
+    ]
+    read = {
+        name
+        for path in readers
+        if path.exists()
+        for name in CONFIG_VARIABLE.findall(path.read_text())
+    }
+    assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT", "METRICS_PORT"} <= read
     assert read <= set(configuration_table(project))
 
 

@@ -1,4 +1,5 @@
-"""A real Celery worker process runs a task sent through Redis.
+"""A real Celery worker process runs a task sent through Redis, and counts it in the
+metrics it serves.
 
 Needs ``REDIS_URL`` (the result backend, and the broker unless ``CELERY_BROKER_URL``
 names another, such as RabbitMQ's ``amqp://``). The worker and the test share the
@@ -11,6 +12,7 @@ neither a worker of the service nor that of another test run on the same Redis t
 import os
 import subprocess
 import sys
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +20,14 @@ from pathlib import Path
 import pytest
 from celery.exceptions import TimeoutError as CeleryTimeoutError
 from flask import Flask
+from prometheus_client.parser import text_string_to_metric_families
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
 from {{ cookiecutter.project_slug }}.models import Todo, User
 from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
+
+from .conftest import closed_port
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL") or REDIS_URL
@@ -69,8 +74,15 @@ def app(session_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def worker(database_url: str, tmp_path: Path) -> Iterator[Path]:
-    """A ``celery worker`` process in the production config, consuming ``QUEUE``.
+def metrics_port() -> int:
+    """A free port for the worker's metrics."""
+    return closed_port()
+
+
+@pytest.fixture
+def worker(database_url: str, metrics_port: int, tmp_path: Path) -> Iterator[Path]:
+    """A ``celery worker`` process in the production config, consuming ``QUEUE``, serving
+    its metrics on ``metrics_port``.
 
     Yields the path of its log. The process is killed afterwards: its one task is done
     (or failed the test), and a warm shutdown would wait about a second for the broker
@@ -84,6 +96,8 @@ def worker(database_url: str, tmp_path: Path) -> Iterator[Path]:
         "REDIS_URL": REDIS_URL,
         "CELERY_BROKER_URL": BROKER_URL,
         "CELERY_RESULT_BACKEND": REDIS_URL,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "prometheus"),
+        "WORKER_METRICS_PORT": str(metrics_port),
     }
     celery = [sys.executable, "-m", "celery", "-A", WORKER_APP]
     options = ["--pool", "solo", "--queues", QUEUE, "--loglevel", "INFO"]
@@ -105,7 +119,9 @@ def worker(database_url: str, tmp_path: Path) -> Iterator[Path]:
         process.wait()
 
 
-def test_worker_purges_completed_todos(app: Flask, user: User, worker: Path) -> None:
+def test_worker_purges_completed_todos(
+    app: Flask, user: User, worker: Path, metrics_port: int
+) -> None:
     with app.app_context():
         db.session.add_all(
             [
@@ -126,3 +142,11 @@ def test_worker_purges_completed_todos(app: Flask, user: User, worker: Path) -> 
 
     with app.app_context():
         assert list(db.session.scalars(db.select(Todo.title))) == ["open"]
+    with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as page:
+        counted = {
+            (sample.labels["task"], sample.labels["state"]): sample.value
+            for family in text_string_to_metric_families(page.read().decode())
+            for sample in family.samples
+            if sample.name == "celery_tasks_total"
+        }
+    assert counted == {(purge_completed_todos.name, "SUCCESS"): 1}

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, converters, database, errors, mount, ratelimits, security
+from . import api, converters, database, errors, metrics, mount, ratelimits, security
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -39,6 +39,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     database.init_app(app)
+    metrics.init_app(app)
     migrate.init_app(app, db)
     ratelimits.init_app(app)
 {%- if cookiecutter.cache == "redis" %}

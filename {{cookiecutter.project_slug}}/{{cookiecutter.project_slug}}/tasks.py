@@ -15,12 +15,14 @@ from flask import Flask, current_app, has_app_context
 from kombu.exceptions import OperationalError
 from sqlalchemy import select
 
+from . import task_metrics
 from .extensions import db
 from .models import Todo, utcnow
 
 
 def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app for ``app`` and store it in ``app.extensions["celery"]``.
+    """Create the Celery app for ``app`` and store it in ``app.extensions["celery"]``;
+    connect the task metrics (``task_metrics``) to Celery's signals.
 
     :param app: the Flask app; its ``CELERY`` config key holds Celery's settings.
     :returns: the Celery app, also set as the default one.
@@ -59,6 +61,7 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
+    task_metrics.connect()
     app.extensions["celery"] = celery_app
     return celery_app
 

@@ -21,11 +21,16 @@ CI_VARIANTS = {
 #: What the job's commands read from its environment.
 JOB_VARIABLES = ("IMAGE", "DATABASE_URL", "REDIS_URL", "APP_URL")
 #: ``docker`` for the job's commands: podman, building as this machine needs (no layer
-#: cache, Docker's image format, which keeps HEALTHCHECK; the host's network for RUN).
+#: cache, Docker's image format, which keeps HEALTHCHECK; the host's network for RUN), and
+#: running with a free metrics port (the host's network is shared with other tests).
 DOCKER_SHIM = """#!/bin/sh
 if [ "$1" = build ]; then
     shift
     exec podman build --layers=false --format docker --network host "$@"
+fi
+if [ "$1" = run ]; then
+    shift
+    exec podman run --env METRICS_PORT=0 "$@"
 fi
 exec podman "$@"
 """

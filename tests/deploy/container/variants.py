@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from ...helpers import DEFAULT_SLUG
+from ...helpers import DEFAULT_SLUG, FREE_METRICS_PORTS
 from .podman import PYTHON_VERSION, Build
 
 #: id -> answers. The default, MariaDB with the API only, SQLite without Redis, a
@@ -89,10 +89,10 @@ class Variant:
             config = self.objects[("ConfigMap", f"{DEFAULT_SLUG.replace('_', '-')}-config")]
             secret = self.objects[("Secret", f"{DEFAULT_SLUG.replace('_', '-')}-secrets")]
             assert secret["stringData"].keys() == real.keys()
-            return {**config["data"], **real}
+            return {**config["data"], **real, **FREE_METRICS_PORTS}
         environment = self.compose["web"]["environment"]
         assert environment.keys() - {"FLASK_CONFIG"} <= real.keys() | {"DATABASE_URL"}
-        return {**environment, **real}
+        return {**environment, **real, **FREE_METRICS_PORTS}
 
     def options(self, component: str) -> list[str]:
         """podman options for how the deploy files run ``component``: the Kubernetes

@@ -11,7 +11,7 @@ from .rendered import CONFIG_KEYS, DATABASE_URL_SCHEMES, NAME, SECRET_KEYS, SLUG
 def test_web_listens_on_http_port_and_probes_under_url_prefix(rendered: Rendered) -> None:
     prefix, port = rendered.answers["url_prefix"], int(rendered.answers["http_port"])
     web = rendered.container("web")
-    assert web["ports"] == [{"name": "http", "containerPort": port, "protocol": "TCP"}]
+    assert web["ports"][0] == {"name": "http", "containerPort": port, "protocol": "TCP"}
     for probe, path in [("startupProbe", "/health"), ("livenessProbe", "/health"),
                         ("readinessProbe", "/ready")]:  # fmt: skip
         assert web[probe]["httpGet"] == {"path": f"{prefix}{path}", "port": "http"}, probe

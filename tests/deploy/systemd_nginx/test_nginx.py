@@ -16,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from ...helpers import flask_db, free_port, production_env, project_venv, run, stop
+from ...helpers import (
+    FREE_METRICS_PORTS,
+    flask_db,
+    free_port,
+    production_env,
+    project_venv,
+    run,
+    stop,
+)
 from .deploy_files import (
     APP_DIR,
     DOMAIN,
@@ -158,7 +166,7 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
     for value in values(web, "Service", "Environment"):
         key, _, value = value.replace(SOCKET_PATH, str(unused)).partition("=")
         env[key] = value
-    env.update({"WEB_CONCURRENCY": "1", "NOTIFY_SOCKET": str(notify_path)})
+    env.update({"WEB_CONCURRENCY": "1", "NOTIFY_SOCKET": str(notify_path), **FREE_METRICS_PORTS})
     activate = [tool("systemd-socket-activate"), "--listen", sock]
     activate += [f"--setenv={key}={value}" for key, value in env.items()]
 
@@ -252,6 +260,9 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             assert request(port, "GET", f"{url_prefix}/health", host="other.example")[0] == 421
             too_large = request(port, "POST", f"{url_prefix}/api/v1/todos", length=2 * 1024**2)
             assert too_large[0] == 413
+            # The metrics are for this host's scraper only: nginx refuses them itself.
+            for path in ("/metrics", "/metrics/", "/metrics?name[]=http_requests_total"):
+                assert request(port, "GET", f"{url_prefix}{path}")[0] == 404, path
             if url_prefix:
                 status, headers, _ = request(port, "GET", url_prefix)
                 assert status == 301 and headers["Location"].endswith(f"{url_prefix}/")
@@ -267,3 +278,4 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
     assert "\n127.0.0.1 - - [" in log and f'"GET {url_prefix}/health HTTP/1.1" 200' in log, log
     assert "203.0.113.9" not in log, log
     assert "/static/style.css" not in log, "nginx, not gunicorn, serves the static files"
+    assert "/metrics" not in log, "nginx, not the app, refuses /metrics"

@@ -244,6 +244,13 @@ def test_readme_install_serves_reloads_restarts_reboots_and_upgrades_under_syste
             assert_serving(container)
             check_it(container, steps["4"], tmp_path / "follow.log")
 
+            # The metrics: nginx refuses them; gunicorn and the worker serve them on this
+            # host's loopback (METRICS_HOST's default), for a scraper on the host.
+            assert fetch("/metrics", DOMAIN)[0] == 404
+            status, _, metrics = fetch("/metrics", "127.0.0.1", 9464)
+            assert status == 200 and b'endpoint="/health",method="GET",status="200"' in metrics
+            assert fetch("/metrics", "127.0.0.1", 9465)[0] == 200
+
             # Beat's start-up is in the journal while beat runs, not once it stops.
             beat = f"{SLUG}-beat.service"
             wait_until(lambda: "celery beat v" in journal(container, beat), "beat's banner", 15)

@@ -63,6 +63,14 @@ def test_units_run_the_documented_commands_as_the_service_user(project: Path) ->
         f"{VENV_BIN}/gunicorn -c gunicorn.conf.py {SLUG}.wsgi:app"
     ]
     assert values(worker, "Service", "ExecStart") == [f"{celery} worker --loglevel INFO"]
+    # The worker's metrics: its pool processes' samples in its private /tmp, served on
+    # 127.0.0.1 (the default, which the env file keeps).
+    assert values(worker, "Service", "Environment") == [
+        "PYTHONUNBUFFERED=1",
+        "PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus",
+    ]
+    assert values(worker, "Service", "PrivateTmp") == ["yes"]
+    assert "METRICS_HOST" not in parse_env_file(project / "deploy" / f"{SLUG}.env.example")
     assert values(beat, "Service", "ExecStart") == [
         f"{celery} beat --loglevel INFO --schedule /var/lib/{SLUG}/celerybeat-schedule"
     ]

@@ -1,0 +1,157 @@
+"""Prometheus metrics (prometheus_client): HTTP requests, their latency, the requests in
+progress and the database connection pool.
+
+Labels stay bounded: a request is counted under its URL rule (``/api/v1/todos/<id:todo_id>``,
+``unmatched`` when no rule matched), never its raw path, with its method and status.
+
+The metrics are not served by the app: under gunicorn, whose workers are separate
+processes, each process writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR``
+(prometheus_client's multiprocess mode, set up by gunicorn.conf.py) and ``serve`` exposes
+their sum on a port of its own (``METRICS_PORT``), which only the scraper may reach; the
+app's public port answers 404 for ``/metrics``.
+"""
+
+import atexit
+import os
+import time
+from typing import Any
+
+from flask import Flask, Response, g, request, request_finished, request_started
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from sqlalchemy import Engine, event
+from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
+
+from .extensions import db
+
+#: Where each process writes its samples when several share them (multiprocess mode);
+#: None when this process keeps its own.
+MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+def forget_process(**_extra: Any) -> None:
+    """Remove this process's live gauges (requests in progress, the pool) from
+    ``MULTIPROC_DIR``, so that the sums count live processes only.
+
+    Run at the exit of every process (``atexit``: a probe, a ``flask`` command); for a
+    process that ends without ``atexit`` its parent runs it (gunicorn's ``child_exit``
+    for a worker that died) or a signal of its own does.
+    """
+    if MULTIPROC_DIR:
+        mark_process_dead(os.getpid(), MULTIPROC_DIR)
+
+
+if MULTIPROC_DIR:
+    # Made if missing, before the first metric below opens its file in it.
+    os.makedirs(MULTIPROC_DIR, exist_ok=True)
+    atexit.register(forget_process)
+
+#: The ``endpoint`` label of a request that matched no URL rule (a 404 or a redirect).
+UNMATCHED = "unmatched"
+
+REQUESTS = Counter(
+    "http_requests",
+    "HTTP requests answered, by method, endpoint (URL rule) and status.",
+    ["method", "endpoint", "status"],
+)
+REQUEST_DURATION = Histogram(
+    "http_request_duration_seconds",
+    "Seconds from the start of a request to its response, by method, endpoint and status.",
+    ["method", "endpoint", "status"],
+)
+IN_PROGRESS = Gauge(
+    "http_requests_in_progress",
+    "HTTP requests being handled now.",
+    multiprocess_mode="livesum",
+)
+POOL_SIZE = Gauge(
+    "db_pool_size",
+    "Connections the database pools keep (pool_size), summed over the live processes.",
+    multiprocess_mode="livesum",
+)
+POOL_CHECKED_OUT = Gauge(
+    "db_pool_checked_out",
+    "Database connections in use, summed over the live processes.",
+    multiprocess_mode="livesum",
+)
+POOL_OVERFLOW = Gauge(
+    "db_pool_overflow",
+    "Database connections open beyond pool_size (max_overflow allows them), summed over "
+    "the live processes.",
+    multiprocess_mode="livesum",
+)
+
+
+def start_request(_sender: Flask, **_extra: Any) -> None:
+    """``request_started`` receiver: count the request in progress and start its clock.
+
+    A signal rather than a ``before_request`` hook, so that it runs before every hook: a
+    request another hook answers (a rate limit's 429) is measured too.
+    """
+    IN_PROGRESS.inc()
+    g.metrics_started = time.perf_counter()
+
+
+def finish_request(_sender: Flask, response: Response, **_extra: Any) -> None:
+    """``request_finished`` receiver: count the response and observe its latency, under
+    the request's URL rule, method and status; the request is no longer in progress."""
+    IN_PROGRESS.dec()
+    rule = request.url_rule.rule if request.url_rule else UNMATCHED
+    labels = (request.method, rule, str(response.status_code))
+    REQUESTS.labels(*labels).inc()
+    REQUEST_DURATION.labels(*labels).observe(time.perf_counter() - g.metrics_started)
+
+
+def instrument_pool(engine: Engine) -> None:
+    """Keep the pool gauges current for ``engine``, from the pool's own counters.
+
+    Under multiprocess mode nothing can ask a worker's pool at scrape time, so the gauges
+    are set whenever the pool changes: at each checkout and checkin. At a checkin SQLAlchemy
+    still counts the returning connection (it goes back after the event), so the values
+    are those the pool will have once it is back: one fewer in use, and one fewer overflow
+    connection when the pool is full and closes it. Pools without a size (SQLite in memory)
+    are left alone.
+    """
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return
+
+    def refresh(returning: int) -> None:
+        closing = returning if pool.checkedin() >= pool.size() else 0
+        POOL_SIZE.set(pool.size())
+        POOL_CHECKED_OUT.set(pool.checkedout() - returning)
+        POOL_OVERFLOW.set(max(pool.overflow() - closing, 0))
+
+    def on_checkout(_dbapi_connection: Any, _record: ConnectionPoolEntry, _proxy: Any) -> None:
+        refresh(returning=0)
+
+    def on_checkin(_dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        refresh(returning=1)
+
+    event.listen(pool, "checkout", on_checkout)
+    event.listen(pool, "checkin", on_checkin)
+
+
+def init_app(app: Flask) -> None:
+    """Measure the requests of ``app`` and the pool of its engine (after ``db.init_app``)."""
+    request_started.connect(start_request, app)
+    request_finished.connect(finish_request, app)
+    with app.app_context():
+        instrument_pool(db.engine)
+
+
+def serve(port: int) -> None:
+    """Serve the samples of every process writing to ``PROMETHEUS_MULTIPROC_DIR``, in
+    Prometheus' text format, at ``/metrics`` on ``port``, from a daemon thread.
+
+    It listens on ``METRICS_HOST``: 127.0.0.1 by default, so that only this host scrapes;
+    the container image sets 0.0.0.0, its own network namespace's addresses, which
+    publish nothing.
+
+    :param port: the TCP port (``METRICS_PORT``, or ``WORKER_METRICS_PORT`` for the worker).
+    :raises ValueError: when ``PROMETHEUS_MULTIPROC_DIR`` is unset.
+    :raises OSError: when the port is taken.
+    """
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=MULTIPROC_DIR)
+    start_http_server(port, addr=os.environ.get("METRICS_HOST", "127.0.0.1"), registry=registry)

@@ -1,0 +1,60 @@
+"""Prometheus metrics of the Celery tasks, from Celery's signals: how many ran and how
+long they took, by task name and final state (``SUCCESS``, ``FAILURE``, ``RETRY``).
+
+The worker's pool processes write their samples to ``PROMETHEUS_MULTIPROC_DIR`` (every
+deploy target sets it for the worker); its main process serves their sum on
+``WORKER_METRICS_PORT`` (see ``metrics.serve``). Without that variable the worker serves
+no metrics: its main process could not see what the pool processes count.
+"""
+
+import os
+import time
+from typing import Any
+
+from celery import Task
+from celery.signals import task_postrun, task_prerun, worker_init, worker_process_shutdown
+from prometheus_client import Counter, Histogram
+
+from . import metrics
+
+#: Default port of the worker's metrics (``WORKER_METRICS_PORT``).
+DEFAULT_WORKER_METRICS_PORT = 9465
+
+TASKS = Counter("celery_tasks", "Celery tasks run, by task name and state.", ["task", "state"])
+TASK_DURATION = Histogram(
+    "celery_task_duration_seconds",
+    "Seconds a Celery task ran, by task name and state.",
+    ["task", "state"],
+)
+#: Start times of the tasks running in this process, by task id.
+started: dict[str, float] = {}
+
+
+def start_task(task_id: str, **_extra: Any) -> None:
+    """``task_prerun`` receiver: start the task's clock."""
+    started[task_id] = time.perf_counter()
+
+
+def finish_task(task_id: str, task: Task, state: str | None = None, **_extra: Any) -> None:
+    """``task_postrun`` receiver: count the task under its name and final state, and
+    observe how long it ran."""
+    labels = (task.name, state or "UNKNOWN")
+    TASKS.labels(*labels).inc()
+    TASK_DURATION.labels(*labels).observe(time.perf_counter() - started.pop(task_id))
+
+
+def serve_worker_metrics(**_extra: Any) -> None:
+    """``worker_init`` receiver (the worker's main process, before its pool starts): serve
+    the pool's metrics on ``WORKER_METRICS_PORT`` when ``PROMETHEUS_MULTIPROC_DIR`` is set."""
+    if metrics.MULTIPROC_DIR:
+        metrics.serve(int(os.environ.get("WORKER_METRICS_PORT", DEFAULT_WORKER_METRICS_PORT)))
+
+
+def connect() -> None:
+    """Connect the receivers above to Celery's signals (once: Celery ignores a receiver
+    already connected), and ``metrics.forget_process`` to ``worker_process_shutdown``: the
+    pool processes end without ``atexit``."""
+    task_prerun.connect(start_task)
+    task_postrun.connect(finish_task)
+    worker_init.connect(serve_worker_metrics)
+    worker_process_shutdown.connect(metrics.forget_process)

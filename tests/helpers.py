@@ -336,7 +336,8 @@ def request_json(
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.load(response)
     except urllib.error.HTTPError as error:
-        return error.code, json.load(error)
+        with error:  # its response, closed here rather than by the garbage collector
+            return error.code, json.load(error)
 
 
 def get(url: str) -> tuple[int, dict]:

@@ -57,7 +57,8 @@ class Service:
             with urllib.request.urlopen(request, timeout=30) as response:
                 status, answer, data = response.status, response.headers, response.read()
         except urllib.error.HTTPError as error:
-            status, answer, data = error.code, error.headers, error.read()
+            with error:
+                status, answer, data = error.code, error.headers, error.read()
         self.timings.append((f"{method} {path} -> {status}", time.monotonic() - start))
         return status, answer, json.loads(data) if data else None
 

@@ -307,8 +307,9 @@ def gunicorn(
     log: Path,
     prefix: str = "",
     args: list[str] | None = None,
+    workers: int = 1,
 ) -> Iterator[str]:
-    """Serve ``project`` with gunicorn, one worker, on a free loopback port.
+    """Serve ``project`` with gunicorn, ``workers`` workers, on a free loopback port.
 
     ``args`` are gunicorn's arguments, by default the documented
     ``-c gunicorn.conf.py <package>.wsgi:app``.
@@ -316,7 +317,8 @@ def gunicorn(
     ``log``. Stops gunicorn afterwards.
     """
     port = free_port()
-    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"}
+    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "WEB_CONCURRENCY": str(workers)}  # fmt: skip
     with log.open("w") as output:
         server = subprocess.Popen(
             [venv / "gunicorn", *(args or ["-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"])],

@@ -47,8 +47,10 @@ class DecoratedLimiter(Limiter):
     every route (``default_limits``, ``application_limits``, ``meta_limits``, blueprint
     limits), and in the decorator of a limited view, for that view's limits. This app
     declares none of the first kind, so the hook would only find that out again on every
-    request, which took a quarter of the time of ``/health``; it returns at once here.
-    The decorators' checks (``ratelimits``) are Flask-Limiter's own.
+    request (a quarter of the time of ``/health`` in a profile); it returns at once here.
+    The decorators' checks (``ratelimits``) are Flask-Limiter's own. The method is
+    Flask-Limiter's, not part of its documented API: ``tests/test_request_costs.py``
+    fails if a new version stops calling it so.
     """
 
     def _check_request_limit(

@@ -66,6 +66,8 @@ class AttachmentSchema(Schema):
     url = fields.String(required=True)
 
 
+#: The one instance :meth:`TodoSchema.dump_attachment` dumps with (a schema instance is
+#: reusable, and building one for each todo of a page costs more than the dump).
 ATTACHMENT_SCHEMA = AttachmentSchema()
 
 

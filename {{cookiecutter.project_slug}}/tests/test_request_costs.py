@@ -1,19 +1,21 @@
 """What a request costs: the work an API call or a probe must not do (issue: throughput).
 
 Each test watches one cost through a public hook (an ORM event, a spy on a method) and
-fails when it comes back: a todo listing building ORM objects, a request without a session
-cookie building the session's signer, a route with no limit resolving rate limits.
+fails when it comes back: a todo listing building ORM objects or counting in a statement
+of its own, a request without a session cookie building the session's signer, a route
+with no limit resolving rate limits.
 """
 
 import io
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from {{ cookiecutter.project_slug }}.extensions import limiter
+from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import Todo, User
 
 from .conftest import create_todo
@@ -58,6 +60,28 @@ def test_the_todo_list_builds_no_orm_objects(api: FlaskClient) -> None:
         "name": "notes.txt", "type": "text/plain", "size": 5, "url": url,
     }  # fmt: skip
     assert body["items"][1]["created_at"] == todo["created_at"]
+    past = api.get("/api/v1/todos?page=3&per_page=1").get_json()
+    assert past == {"items": [], "page": 3, "per_page": 1, "total": 2}
+
+
+def test_a_page_of_todos_and_their_count_take_one_statement(api: FlaskClient, app: Flask) -> None:
+    create_todo(api)
+    statements = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.startswith("SELECT"):  # not the suite's savepoints
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        body = api.get("/api/v1/todos").get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert body["total"] == 1
+    # The token's user, then the page with its count.
+    assert len(statements) == 2, statements
 
 
 def test_a_request_without_a_session_cookie_builds_no_signer(

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Shared first steps of scripts/test.sh and scripts/demo.sh (sourced, from the repo root):
-# create .venv, install the template's pinned tools, make sure the servers answer.
+# Shared first steps of the scripts here (test, demo, benchmark, throughput), sourced from
+# the repo root: create .venv, install the template's pinned tools, make sure the servers
+# answer, then export their URLs (TEST_*_URL) with their defaults. After services.sh, which
+# leaves a server whose URL is already set to whoever set it.
 
 step() { printf '==> %s\n' "$*"; }
 
@@ -14,3 +16,8 @@ step "installing requirements-dev.txt into .venv"
 
 step "checking services (scripts/services.sh)"
 bash scripts/services.sh
+
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+export TEST_MYSQL_URL="${TEST_MYSQL_URL:-mysql+pymysql://root@127.0.0.1:3306/test}"
+export TEST_REDIS_URL="${TEST_REDIS_URL:-redis://127.0.0.1:6379/0}"
+export TEST_AMQP_URL="${TEST_AMQP_URL:-amqp://guest:guest@127.0.0.1:5672//}"

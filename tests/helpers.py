@@ -372,8 +372,8 @@ def gunicorn(
     ``log``. Stops gunicorn afterwards.
     """
     port = free_port()
-    env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{port}"}
-    env["WEB_CONCURRENCY"] = str(workers)
+    bind = f"127.0.0.1:{port}"
+    env = {**os.environ, **env, "GUNICORN_BIND": bind, "WEB_CONCURRENCY": str(workers)}
     with log.open("w") as output:
         server = subprocess.Popen(
             [venv / "gunicorn", *(args or ["-c", "gunicorn.conf.py", f"{project.name}.wsgi:app"])],

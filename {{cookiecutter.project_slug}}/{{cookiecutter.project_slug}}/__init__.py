@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, converters, database, errors, metrics, mount, ratelimits, security
+from . import api, converters, database, errors, metrics, mount, ratelimits, security, sessions
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -59,6 +59,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
 
     app.register_blueprint(main_bp)
 {%- if cookiecutter.app_style == "full" %}

@@ -14,6 +14,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     TypeDecorator,
+    bindparam,
     case,
 {%- if cookiecutter.cache == "redis" %}
     event,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 {%- if cookiecutter.database == "mysql" %}
 from sqlalchemy.dialects.mysql import LONGBLOB
 {%- endif %}
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -170,6 +172,57 @@ def own_todo(todo_id: int, user_id: int) -> Todo:
         user (404 rather than 403, so ids of other users' todos are not revealed).
     """
     return db.first_or_404(select(Todo).where(Todo.id == todo_id, Todo.user_id == user_id))
+
+
+#: A user's todos as a listing shows them (all but the attachment's bytes), oldest first,
+#: a page at a time, each row with the number of all of them (``total``: a window
+#: function, counted before ``LIMIT``, so one statement brings the page and the count).
+#: Core statements on the ``todos`` table, built once: they return plain rows, with none
+#: of the ORM's per-row work, and SQLAlchemy finds their compiled SQL at once in its
+#: cache. Run with ``user_id``, ``limit`` and ``offset``.
+TODOS = Todo.__table__
+PAGE_OF_TODOS = (
+    select(
+        TODOS.c.id,
+        TODOS.c.title,
+        TODOS.c.done,
+        TODOS.c.created_at,
+        TODOS.c.updated_at,
+        TODOS.c.attachment_name,
+        TODOS.c.attachment_type,
+        TODOS.c.attachment_size,
+        func.count().over().label("total"),
+    )
+    .where(TODOS.c.user_id == bindparam("user_id"))
+    .order_by(TODOS.c.id)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
+#: The number of a user's todos, for a page past the last one (no row to carry it).
+COUNT_TODOS = (
+    select(func.count()).select_from(TODOS).where(TODOS.c.user_id == bindparam("user_id"))
+)
+
+
+def todo_page(user_id: int, page: int, per_page: int) -> tuple[list[RowMapping], int]:
+    """One page of the todos of the user ``user_id``, oldest first, and their number.
+
+    :param page: the page's number, from 1; a page past the last one is empty.
+    :param per_page: the todos a page holds.
+    :returns: the page's todos as rows of the columns of :data:`PAGE_OF_TODOS` (read by
+        name, like a ``Todo``'s attributes), and how many todos the user has in all.
+
+    One statement, where Flask-SQLAlchemy's ``paginate`` would run two, count over a
+    subquery and build a ``Todo`` per row: that made about a third of the time of
+    ``GET /api/v1/todos``.
+    """
+    rows = db.session.execute(
+        PAGE_OF_TODOS, {"user_id": user_id, "limit": per_page, "offset": (page - 1) * per_page}
+    )
+    items = list(rows.mappings())
+    if items:
+        return items, items[0]["total"]
+    return items, db.session.scalar(COUNT_TODOS, {"user_id": user_id})
 
 
 class UsernameTakenError(ValueError):

@@ -7,6 +7,7 @@ document, so the rules here are both enforced and documented.
 from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
+from sqlalchemy.engine import RowMapping
 
 from .models import ID_MAX, PASSWORD_MIN, TITLE_MAX, USERNAME_MAX, Todo
 
@@ -65,6 +66,11 @@ class AttachmentSchema(Schema):
     url = fields.String(required=True)
 
 
+#: The one instance :meth:`TodoSchema.dump_attachment` dumps with (a schema instance is
+#: reusable, and building one for each todo of a page costs more than the dump).
+ATTACHMENT_SCHEMA = AttachmentSchema()
+
+
 class TodoSchema(Schema):
     """A todo. ``attachment`` describes the file, or is null when there is none."""
 
@@ -80,16 +86,19 @@ class TodoSchema(Schema):
         metadata={"oneOf": [{"$ref": "#/components/schemas/Attachment"}, {"type": "null"}]},
     )
 
-    def dump_attachment(self, todo: Todo) -> dict[str, object] | None:
-        """Describe the attachment of ``todo``, or None when it has none."""
-        if todo.attachment_name is None:
+    def dump_attachment(self, todo: Todo | RowMapping) -> dict[str, object] | None:
+        """Describe the attachment of ``todo`` (a ``Todo``, or a row of
+        ``models.PAGE_OF_TODOS``), or None when it has none."""
+        name = self.get_attribute(todo, "attachment_name", None)
+        if name is None:
             return None
-        return AttachmentSchema().dump(
+        todo_id = self.get_attribute(todo, "id", None)
+        return ATTACHMENT_SCHEMA.dump(
             {
-                "name": todo.attachment_name,
-                "type": todo.attachment_type,
-                "size": todo.attachment_size,
-                "url": url_for("api.get_attachment", todo_id=todo.id),
+                "name": name,
+                "type": self.get_attribute(todo, "attachment_type", None),
+                "size": self.get_attribute(todo, "attachment_size", None),
+                "url": url_for("api.get_attachment", todo_id=todo_id),
             }
         )
 
@@ -111,7 +120,7 @@ class PageSchema(Schema):
 class TodoPageSchema(Schema):
     """One page of todos, and where it sits in the whole list."""
 
-    items = fields.List(fields.Nested(TodoSchema), required=True)
+    items = fields.Nested(TodoSchema, many=True, required=True)
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)

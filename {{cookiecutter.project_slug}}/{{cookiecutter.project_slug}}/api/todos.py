@@ -1,11 +1,10 @@
 """API todos: CRUD, attachments, counts{{ " and the purge task" if cookiecutter.worker == "celery" }}."""
 
 from flask import Response, url_for
-from sqlalchemy import select
 
 from ..attachments import attachment_response, store_upload
 from ..extensions import db
-from ..models import Todo, own_todo, todo_counts
+from ..models import Todo, own_todo, todo_counts, todo_page
 from ..openapi import error_response
 from ..schemas import (
     PageSchema,
@@ -38,18 +37,8 @@ def current_user_id() -> int:
 @bp.response(200, TodoPageSchema)
 def list_todos(page: int, per_page: int) -> dict[str, object]:
     """List the caller's todos, oldest first, a page at a time (``page``, ``per_page``)."""
-    found = db.paginate(
-        select(Todo).where(Todo.user_id == current_user_id()).order_by(Todo.id),
-        page=page,
-        per_page=per_page,
-        error_out=False,
-    )
-    return {
-        "items": found.items,
-        "page": found.page,
-        "per_page": found.per_page,
-        "total": found.total,
-    }
+    items, total = todo_page(current_user_id(), page, per_page)
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 @bp.post("/todos")

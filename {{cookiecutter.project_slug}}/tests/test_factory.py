@@ -1,5 +1,7 @@
 """The application factory and the config classes."""
 
+from pathlib import Path
+
 import pytest
 
 from {{ cookiecutter.project_slug }} import create_app
@@ -86,8 +88,9 @@ def test_unknown_config_name_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     ("name", "log_format"), [("development", "text"), ("testing", "text"), ("production", "json")]
 )
 def test_log_format_defaults_by_config(
-    production_env: pytest.MonkeyPatch, name: str, log_format: str
+    production_env: pytest.MonkeyPatch, tmp_path: Path, name: str, log_format: str
 ) -> None:
+    production_env.chdir(tmp_path)  # no .env: the development config would load the project's
     production_env.delenv("LOG_FORMAT", raising=False)
     assert log_format == load_config(name).LOG_FORMAT
     production_env.setenv("LOG_FORMAT", "text" if log_format == "json" else "json")

@@ -62,7 +62,7 @@ class Output:
 def test_beat_start_up_reaches_the_journal_at_once(
     render, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
-    """Celery beat's banner (stdout) is read before its first log line (stderr), not
+    """Celery beat's banner (stdout) is read before its first log line (stderr, JSON), not
     once beat stops: the unit makes Python's output unbuffered."""
     project = render(database="postgresql", url_prefix="")
     command, env = unit_process(
@@ -78,6 +78,9 @@ def test_beat_start_up_reaches_the_journal_at_once(
         try:
             output.wait_for("beat: Starting...", beat)
             assert "celery beat v" in output.text and "LocalTime ->" in output.text, output.text
+            # Its log lines are JSON, as the production config logs.
+            messages = [line["message"] for line in json_lines(output.text)]
+            assert "beat: Starting..." in messages, output.text
         finally:
             stop(beat)
             output.thread.join(timeout=10)

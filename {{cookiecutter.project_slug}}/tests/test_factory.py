@@ -5,7 +5,11 @@ from pathlib import Path
 import pytest
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.config import DEFAULT_MAX_CONTENT_LENGTH, ConfigError, load_config
+from {{ cookiecutter.project_slug }}.config import (
+    DEFAULT_MAX_CONTENT_LENGTH,
+    ConfigError,
+    load_config,
+)
 from {{ cookiecutter.project_slug }}.models import User
 
 PRODUCTION_ENV = {

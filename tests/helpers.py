@@ -47,6 +47,12 @@ FREE_METRICS_PORTS = {"METRICS_PORT": "0", "WORKER_METRICS_PORT": "0"}
 UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
 
 
+def json_lines(output: str) -> list[dict]:
+    """The JSON log lines of a process's ``output``, parsed (lines that are not JSON
+    objects, such as Celery's banner, are skipped)."""
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+
+
 def service_url(name: str) -> str:
     """The URL in the environment variable ``name``; fails the test when it is unset."""
     url = os.environ.get(name)

@@ -10,13 +10,26 @@ to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode;
 temporary directory unless set, emptied at start), and the arbiter serves their sum on
 ``METRICS_HOST:METRICS_PORT`` (127.0.0.1:9464 by default), never on the app's port.
 
-The access log's client address (``%(h)s``) is ``REMOTE_ADDR`` as the app leaves it: behind
-a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
+The access log's client address (``%(h)s``, ``client`` in JSON) is ``REMOTE_ADDR`` as the
+app leaves it: behind a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
+
+Logging: gunicorn's error and access logs and the app's lines go to stderr, one JSON object
+per line or text (``LOG_FORMAT``, by default that of ``FLASK_CONFIG``; see logs.py).
 """
 
 import os
 import tempfile
 from pathlib import Path
+
+# Set before the package is imported (below, for its logging settings): prometheus_client
+# picks its multiprocess mode when the app imports it.
+metrics_dir = Path(
+    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="prometheus-")
+)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+
+from {{ cookiecutter.project_slug }}.config import env_log_format  # noqa: E402
+from {{ cookiecutter.project_slug }}.logs import gunicorn_logging_config  # noqa: E402
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:{{ cookiecutter.http_port }}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -28,21 +41,17 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # workers of that same code, so a new release needs a restart.
 preload_app = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-accesslog = "-"
-errorlog = "-"
+logconfig_dict = gunicorn_logging_config(
+    env_log_format(os.environ.get("FLASK_CONFIG", "production")), loglevel.upper()
+)
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No gunicorn control socket (gunicornc): it would be created in $HOME, which the service
 # user may not be able to write.
 control_socket_disable = True
 
-# Set before the app imports prometheus_client, which then picks its multiprocess mode.
-metrics_dir = Path(
-    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="prometheus-")
-)
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 metrics_port = int(os.environ.get("METRICS_PORT", "9464"))
 
-# The hooks below import prometheus_client and the app when they run, after this.
+# The hooks below import prometheus_client and the metrics module when they run.
 
 
 def on_starting(server):

@@ -11,6 +11,7 @@ from ..helpers import (
     flask_db,
     get,
     gunicorn,
+    json_lines,
     production_env,
     project_venv,
     run_generated_suite,
@@ -48,7 +49,8 @@ def test_gunicorn_serves_health_and_ready_in_production(
             200,
             {"status": "ok", "checks": {"database": "ok", "redis": "ok"}},
         )
-    assert '"GET /ready HTTP/1.1" 200' in log.read_text(), log.read_text()
+    messages = [line["message"] for line in json_lines(log.read_text())]
+    assert any('"GET /ready HTTP/1.1" 200' in message for message in messages), messages
 
 
 def test_real_worker_takes_tasks_from_rabbitmq(

@@ -11,8 +11,10 @@ from alembic import context
 from flask import current_app
 
 config = context.config
-# Keep the loggers that exist already (the app's, or a test session's) working.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# The app's factory set up logging (logs.py: LOG_FORMAT lines at LOG_LEVEL), or the test
+# session did; alembic.ini's loggers only apply where nothing has.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db

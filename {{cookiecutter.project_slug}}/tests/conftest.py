@@ -13,11 +13,15 @@ equivalents.
 {%- endif %}
 """
 
+import io
+import json
+import logging
 import os
 {% if cookiecutter.app_style == "full" %}import re
 {% endif %}import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from logging.config import dictConfig
 from pathlib import Path
 
 import pytest
@@ -28,6 +32,7 @@ from sqlalchemy import Engine, event
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db, limiter
+from {{ cookiecutter.project_slug }}.logs import logging_config
 from {{ cookiecutter.project_slug }}.models import User, create_user
 
 {% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -124,6 +129,24 @@ def app(session_app: Flask) -> Iterator[Flask]:
         yield session_app
     session_app.config.clear()
     session_app.config.update(settings)
+
+
+@pytest.fixture
+def json_log() -> Iterator[Callable[[], list[dict]]]:
+    """Logging as production sets it up (``logging_config``: JSON lines) at INFO for one
+    test, its handler writing to a buffer instead of stderr. Yields a function that returns
+    the lines written so far, parsed. The levels of the root logger and the app's (which the
+    last app made set) and the root's handlers are restored at the end."""
+    root, package = logging.getLogger(), logging.getLogger("{{ cookiecutter.project_slug }}")
+    handlers, levels = root.handlers[:], (root.level, package.level)
+    dictConfig(logging_config("json", "INFO"))
+    package.setLevel(logging.INFO)
+    buffer = io.StringIO()
+    root.handlers[0].setStream(buffer)
+    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
+    root.handlers[:] = handlers
+    root.setLevel(levels[0])
+    package.setLevel(levels[1])
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """Registering, logging in and out through the pages."""
 
+from collections.abc import Callable
+
 import pytest
-from flask import Flask
+from flask import Flask, Response, request_finished
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -22,6 +24,18 @@ def register(client: FlaskClient, username: str, password: str, confirm: str | N
             "csrf_token": csrf_token(client, "/auth/register"),
         },
     )
+
+
+def test_page_lines_carry_the_logged_in_users_id(
+    logged_in: FlaskClient, user: User, app: Flask, json_log: Callable[[], list[dict]]
+) -> None:
+    def probe(sender: Flask, response: Response, **_: object) -> None:
+        sender.logger.info("Probe")  # a line logged while the request is served
+
+    with request_finished.connected_to(probe, app):
+        logged_in.get("/todos/")
+    (line,) = [line for line in json_log() if line["message"] == "Probe"]
+    assert (line["path"], line["user_id"]) == ("/todos/", user.id)
 
 
 def test_register_logs_the_new_user_in(client: FlaskClient, app: Flask) -> None:

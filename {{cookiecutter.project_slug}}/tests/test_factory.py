@@ -1,9 +1,15 @@
 """The application factory and the config classes."""
 
+from pathlib import Path
+
 import pytest
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.config import DEFAULT_MAX_CONTENT_LENGTH, ConfigError
+from {{ cookiecutter.project_slug }}.config import (
+    DEFAULT_MAX_CONTENT_LENGTH,
+    ConfigError,
+    load_config,
+)
 from {{ cookiecutter.project_slug }}.models import User
 
 PRODUCTION_ENV = {
@@ -80,6 +86,25 @@ def test_unknown_config_name_is_refused(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("FLASK_CONFIG", "staging")
     with pytest.raises(ConfigError, match="FLASK_CONFIG must be one of"):
         create_app()
+
+
+@pytest.mark.parametrize(
+    ("name", "log_format"), [("development", "text"), ("testing", "text"), ("production", "json")]
+)
+def test_log_format_defaults_by_config(
+    production_env: pytest.MonkeyPatch, tmp_path: Path, name: str, log_format: str
+) -> None:
+    production_env.chdir(tmp_path)  # no .env: the development config would load the project's
+    production_env.delenv("LOG_FORMAT", raising=False)
+    assert log_format == load_config(name).LOG_FORMAT
+    production_env.setenv("LOG_FORMAT", "text" if log_format == "json" else "json")
+    assert log_format != load_config(name).LOG_FORMAT
+
+
+def test_unknown_log_format_is_refused(production_env: pytest.MonkeyPatch) -> None:
+    production_env.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ConfigError, match="LOG_FORMAT must be json or text"):
+        load_config("production")
 
 
 def test_malformed_integer_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,6 @@
 """The Celery tasks, run eagerly, and the endpoints that start them."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,19 @@ def test_purge_endpoint_starts_the_task_and_reports_its_state(
     assert state["state"] == "SUCCESS"
     assert state["result"] == 2
     assert titles(app) == {"open"}
+
+
+def test_task_lines_carry_the_id_of_the_request_that_started_it(
+    api: FlaskClient, json_log: Callable[[], list[dict]]
+) -> None:
+    api.post("/api/v1/todos", json={"title": "done", "done": True})
+    response = api.post("/api/v1/todos/purge", headers={"X-Request-ID": "purge-request-1"})
+    assert response.status_code == 202
+    (line,) = [line for line in json_log() if line["message"] == "Deleted 1 completed todos"]
+    assert line["logger"] == "{{ cookiecutter.project_slug }}.tasks"
+    assert line["request_id"] == "purge-request-1"
+    assert line["task"] == purge_completed_todos.name
+    assert line["task_id"] == response.get_json()["task_id"]
 {%- if cookiecutter.app_style == "full" %}
 
 

@@ -9,6 +9,7 @@ empties the tables when it ends. The task goes to a queue of this test session's
 neither a worker of the service nor that of another test run on the same Redis takes it.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
+from {{ cookiecutter.project_slug }}.logs import log_fields
 from {{ cookiecutter.project_slug }}.models import Todo, User
 from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
 
@@ -132,7 +134,12 @@ def test_worker_purges_completed_todos(
         )
         db.session.commit()
 
-    result = purge_completed_todos.delay(user.id)
+    # Sent as a request would send it: with that request's ID in the log fields.
+    token = log_fields.set({"request_id": "worker-test-request"})
+    try:
+        result = purge_completed_todos.delay(user.id)
+    finally:
+        log_fields.reset(token)
     try:
         assert result.get(timeout=TASK_TIMEOUT) == 2
     except CeleryTimeoutError:
@@ -150,3 +157,11 @@ def test_worker_purges_completed_todos(
             if sample.name == "celery_tasks_total"
         }
     assert counted == {(purge_completed_todos.name, "SUCCESS"): 1}
+
+    # The production config logs JSON lines (Celery prints its banner before them); the
+    # task's line carries the request's ID.
+    output = worker.read_text().splitlines()
+    lines = [json.loads(line) for line in output if line.startswith("{")]
+    (line,) = [line for line in lines if line["message"] == "Deleted 2 completed todos"]
+    assert line["request_id"] == "worker-test-request"
+    assert line["task_id"] == result.id

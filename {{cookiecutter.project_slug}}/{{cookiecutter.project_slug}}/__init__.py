@@ -5,7 +5,18 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, converters, database, errors, metrics, mount, ratelimits, security, sessions
+from . import (
+    api,
+    converters,
+    database,
+    errors,
+    logs,
+    metrics,
+    mount,
+    ratelimits,
+    security,
+    sessions,
+)
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -35,6 +46,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(load_config(config))
+    logs.init_app(app)
     app.logger.setLevel(app.config["LOG_LEVEL"])
 
     db.init_app(app)

@@ -23,6 +23,9 @@ DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
 DEFAULT_LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
 #: Default registrations per client address: nobody needs many accounts an hour.
 DEFAULT_REGISTER_RATE_LIMIT = "5 per minute; 20 per hour"
+#: ``LOG_FORMAT`` of each config when the variable is unset: JSON lines for a log collector
+#: in production, text for a person in development and tests (see logs.py).
+DEFAULT_LOG_FORMATS = {"development": "text", "testing": "text", "production": "json"}
 
 
 {%- if cookiecutter.database == "postgresql" %}
@@ -112,6 +115,20 @@ def env_rate_limit(name: str, default: str) -> str:
     return raw
 
 
+def env_log_format(config_name: str) -> str:
+    """Read ``LOG_FORMAT``: ``json`` or ``text``, by default that of ``DEFAULT_LOG_FORMATS``
+    for ``config_name`` (``json`` for a name it lacks).
+
+    :raises ConfigError: when the value is another; the message names the variable.
+    """
+    raw = os.environ.get("LOG_FORMAT", "").strip().lower()
+    if not raw:
+        return DEFAULT_LOG_FORMATS.get(config_name, "json")
+    if raw not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text, got {raw!r}")
+    return raw
+
+
 def require(name: str, config_name: str) -> str:
     """Return the environment variable ``name``.
 
@@ -190,6 +207,7 @@ class Config:
         #: Seconds a client is asked to wait (``Retry-After``) when a dependency is down.
         self.RETRY_AFTER = env_int("RETRY_AFTER", 5)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+        self.LOG_FORMAT = env_log_format(self.CONFIG_NAME)
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
         self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)

@@ -31,6 +31,9 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "db", "login_manager" if cookiecutter.app_style == "full"] | select | join(", ") }}
+{%- if cookiecutter.app_style == "full" %}
+from .logs import bind
+{%- endif %}
 
 #: Column lengths, shared with the validation rules of forms and schemas.
 USERNAME_MAX = 64
@@ -249,8 +252,12 @@ def create_user(username: str, password: str) -> User:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: the user whose id the session holds, or None."""
-    return db.session.get(User, int(user_id))
+    """Flask-Login's user loader: the user whose id the session holds, or None; the
+    request's log lines then carry the user's id."""
+    user = db.session.get(User, int(user_id))
+    if user is not None:
+        bind(user_id=user.id)
+    return user
 {%- endif %}
 {%- if cookiecutter.cache == "redis" %}
 

@@ -3,21 +3,30 @@
 Tasks are declared with ``@shared_task`` and run inside a Flask application context,
 the pattern of Flask's "Background Tasks with Celery" guide; they run in the worker, or
 eagerly in tests.
+
+A task started while a request is served carries that request's ID in a message header,
+``request_id``, and its log lines carry it as ``request_id`` (logs.py), with ``task`` and
+``task_id``.
 """
 
+import logging
 from datetime import timedelta
 from typing import Any
 
 import redis
 from celery import Celery, Task, shared_task
 from celery.result import AsyncResult
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from flask import Flask, current_app, has_app_context
 from kombu.exceptions import OperationalError
 from sqlalchemy import select
 
 from . import task_metrics
 from .extensions import db
+from .logs import log_fields
 from .models import Todo, utcnow
+
+logger = logging.getLogger(__name__)
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -66,6 +75,33 @@ def celery_init_app(app: Flask) -> Celery:
     return celery_app
 
 
+@before_task_publish.connect
+def send_request_id(headers: dict[str, Any], **_: object) -> None:
+    """Put the current request's ID in the headers of a task message it sends."""
+    if fields := log_fields.get():
+        headers.setdefault("request_id", fields["request_id"])
+
+
+@task_prerun.connect
+def bind_task_fields(task: Task, task_id: str, **_: object) -> None:
+    """Log the task's lines with its name, id and the ID of the request that sent it: the
+    message's ``request_id`` header in the worker, the running request's when the task
+    runs eagerly (no message)."""
+    current = log_fields.get() or {}
+    request_id = getattr(task.request, "request_id", None) or current.get("request_id")
+    fields = {"task": task.name, "task_id": task_id}
+    task.request.log_fields_token = log_fields.set(
+        {**fields, "request_id": request_id} if request_id else fields
+    )
+
+
+@task_postrun.connect
+def unbind_task_fields(task: Task, **_: object) -> None:
+    """Restore the log fields of before the task."""
+    if token := getattr(task.request, "log_fields_token", None):
+        log_fields.reset(token)
+
+
 def delete_todos(todos: list[Todo]) -> int:
     """Delete ``todos`` through the ORM (so their change events fire) and commit.
 
@@ -74,6 +110,7 @@ def delete_todos(todos: list[Todo]) -> int:
     for todo in todos:
         db.session.delete(todo)
     db.session.commit()
+    logger.info("Deleted %d completed todos", len(todos))
     return len(todos)
 
 

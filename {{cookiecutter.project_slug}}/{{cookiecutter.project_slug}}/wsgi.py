@@ -8,12 +8,11 @@ Behind a trusted proxy (``FORWARDED_ALLOW_IPS``, as gunicorn trusts it) the clie
 address comes from ``X-Forwarded-For``, so that logs and the rate limits of the credential
 endpoints see the client rather than the proxy.
 
-Under gunicorn the Flask logger writes through gunicorn's error log handlers, at the
-level given to gunicorn (``--log-level``, see gunicorn.conf.py).
+Under gunicorn, logging is gunicorn's ``logconfig_dict`` (gunicorn.conf.py): the app's
+lines, gunicorn's and its access log go through one handler, in ``LOG_FORMAT`` (logs.py).
 """
 
 import ipaddress
-import logging
 import os
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -60,8 +59,3 @@ trust_forwarded_for(
     app,
     [entry.strip() for entry in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1").split(",")],
 )
-
-gunicorn_logger = logging.getLogger("gunicorn.error")
-if gunicorn_logger.handlers:
-    app.logger.handlers = gunicorn_logger.handlers
-    app.logger.setLevel(gunicorn_logger.level)

@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from ...helpers import get, gunicorn, project_venv, run, stop
+from ...helpers import get, gunicorn, json_lines, project_venv, run, stop
 from .rendered import Rendered
 
 
@@ -49,7 +49,8 @@ def test_job_migrates_and_web_answers_the_deployment_probes(
         assert get(url + web["livenessProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         status, body = get(url + web["readinessProbe"]["httpGet"]["path"])
         assert (status, body["status"]) == (200, "ok"), body
-    assert '"GET /todo/ready HTTP/1.1" 200' in log.read_text(), log.read_text()
+    messages = [line["message"] for line in json_lines(log.read_text())]
+    assert any('"GET /todo/ready HTTP/1.1" 200' in message for message in messages), messages
 
 
 def test_worker_answers_its_probe(

@@ -132,7 +132,8 @@ events {{ worker_connections 64; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {directory}/access.log;
+    log_format ids '$request_id $request_uri';
+    access_log {directory}/access.log ids;
     client_body_temp_path {temp}/client_body;
     proxy_temp_path {temp}/proxy;
     fastcgi_temp_path {temp}/fastcgi;

@@ -20,6 +20,7 @@ from ...helpers import (
     FREE_METRICS_PORTS,
     flask_db,
     free_port,
+    json_lines,
     production_env,
     project_venv,
     run,
@@ -222,6 +223,15 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             assert_sent_once(headers, JSON_CSP)
             assert b"READY=1" in notify.recv(4096)
 
+            # The request ID: the client's is passed on and comes back; without one, nginx
+            # makes it ($request_id, in its access log) and the app answers with it.
+            given = {"X-Request-ID": "client-request-1"}
+            status, headers, _ = request(port, "GET", f"{url_prefix}/health", headers=given)
+            assert (status, headers["X-Request-ID"]) == (200, "client-request-1")
+            status, headers, _ = request(port, "GET", f"{url_prefix}/health?no-id")
+            made = headers["X-Request-ID"]
+            assert f"{made} {url_prefix}/health?no-id\n" in (short_dir / "access.log").read_text()
+
             # A client's own X-Forwarded-For is no address to log: nginx appends the one
             # it sees, which gunicorn logs. Nor does its X-Forwarded-Proto make plain HTTP
             # HTTPS: nginx sets the scheme it was reached by, so no HSTS.
@@ -274,8 +284,15 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             log = gunicorn_log.read()
     assert f"Listening at: unix:{sock}" in log, log
     assert env["GUNICORN_BIND"] == f"unix:{unused}" and not unused.exists()
-    # HTTP/1.1 from nginx (keepalive), with the client's address, not the socket's none.
-    assert "\n127.0.0.1 - - [" in log and f'"GET {url_prefix}/health HTTP/1.1" 200' in log, log
+    # JSON lines. HTTP/1.1 from nginx (keepalive), with the client's address, not the
+    # socket's none, and the request IDs.
+    access = {
+        (line["client"], line["path"], line["status"], line["request_id"])
+        for line in json_lines(log)
+        if line["logger"] == "gunicorn.access" and " HTTP/1.1" in line["message"]
+    }
+    health = ("127.0.0.1", f"{url_prefix}/health", 200)
+    assert {(*health, "client-request-1"), (*health, made)} <= access, log
     assert "203.0.113.9" not in log, log
     assert "/static/style.css" not in log, "nginx, not gunicorn, serves the static files"
     assert "/metrics" not in log, "nginx, not the app, refuses /metrics"

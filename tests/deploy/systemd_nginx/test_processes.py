@@ -1,5 +1,5 @@
 """The units' processes started as the units start them, outside systemd: what reaches
-the journal and when, what gunicorn tells systemd, whose address its access log names.
+the journal and when, what gunicorn tells systemd, what its JSON log lines say.
 
 The journal reads a process's output through a pipe, as these tests do.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ...helpers import gunicorn, production_env, project_venv, stop
+from ...helpers import gunicorn, json_lines, production_env, project_venv, stop
 from .deploy_files import SLUG, VENV_BIN, parse_env_file, parse_unit, values
 
 
@@ -62,7 +62,7 @@ class Output:
 def test_beat_start_up_reaches_the_journal_at_once(
     render, postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
-    """Celery beat's banner (stdout) is read before its first log line (stderr), not
+    """Celery beat's banner (stdout) is read before its first log line (stderr, JSON), not
     once beat stops: the unit makes Python's output unbuffered."""
     project = render(database="postgresql", url_prefix="")
     command, env = unit_process(
@@ -78,6 +78,9 @@ def test_beat_start_up_reaches_the_journal_at_once(
         try:
             output.wait_for("beat: Starting...", beat)
             assert "celery beat v" in output.text and "LocalTime ->" in output.text, output.text
+            # Its log lines are JSON, as the production config logs.
+            messages = [line["message"] for line in json_lines(output.text)]
+            assert "beat: Starting..." in messages, output.text
         finally:
             stop(beat)
             output.thread.join(timeout=10)
@@ -129,7 +132,7 @@ def test_gunicorn_is_ready_once_the_app_is_loaded(
     [("127.0.0.1", "203.0.113.9"), ("10.0.0.0/8", "127.0.0.1")],
     ids=["trusted-proxy", "untrusted-peer"],
 )
-def test_access_log_names_the_client_a_trusted_proxy_forwards(
+def test_gunicorn_logs_json_lines_naming_the_client_a_trusted_proxy_forwards(
     default_project: Path,
     postgres_url: str,
     redis_url: str,
@@ -137,15 +140,36 @@ def test_access_log_names_the_client_a_trusted_proxy_forwards(
     allowed: str,
     logged: str,
 ) -> None:
-    """The access log's client address is the last of X-Forwarded-For (the address the
-    proxy appended) when the peer is within FORWARDED_ALLOW_IPS, else the peer's own."""
+    """In production every line gunicorn prints is a JSON object: its error log's and its
+    access log's, which has the request's fields and ID. The client address is the last of
+    X-Forwarded-For (the address the proxy appended) when the peer is within
+    FORWARDED_ALLOW_IPS, else the peer's own."""
     env = {**production_env(postgres_url, redis_url), "FORWARDED_ALLOW_IPS": allowed}
     log = tmp_path / "gunicorn.log"
     with gunicorn(project_venv(default_project), default_project, env, log) as base:
-        forwarded = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9"}
-        request = urllib.request.Request(f"{base}/health", headers=forwarded)
+        sent = {"X-Forwarded-For": "198.51.100.7, 203.0.113.9", "X-Request-ID": "probe-1"}
+        request = urllib.request.Request(f"{base}/health?probe", headers=sent)
         with urllib.request.urlopen(request, timeout=5) as response:
             assert response.status == 200
-    lines = [line for line in log.read_text().splitlines() if '"GET /health ' in line]
-    assert len(lines) >= 2, log.read_text()
-    assert lines[-1].startswith(f"{logged} - - ["), lines[-1]
+            assert response.headers["X-Request-ID"] == "probe-1"
+    output = log.read_text().splitlines()
+    lines = json_lines(log.read_text())
+    assert len(lines) == len(output), log.read_text()
+    errors = [line["message"] for line in lines if line["logger"] == "gunicorn.error"]
+    for start in ("Starting gunicorn ", "Booting worker "):
+        assert any(message.startswith(start) for message in errors), errors
+    (access,) = [line for line in lines if line.get("request_id") == "probe-1"]
+    assert access == {
+        "timestamp": access["timestamp"],
+        "level": "INFO",
+        "logger": "gunicorn.access",
+        "message": access["message"],
+        "method": "GET",
+        "path": "/health",
+        "status": 200,
+        "duration_ms": access["duration_ms"],
+        "client": logged,
+        "request_id": "probe-1",
+    }
+    assert 0 < access["duration_ms"] < 5000
+    assert '"GET /health?probe HTTP/1.1" 200' in access["message"]

@@ -4,6 +4,7 @@ Tokens are signed, time-limited values (itsdangerous) holding the user's id; the
 no table and expire after ``API_TOKEN_MAX_AGE`` seconds.
 """
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,10 +15,12 @@ from sqlalchemy import select
 
 from ..errors import problem
 from ..extensions import db
+from ..logs import bind
 from ..models import User
 from ..openapi import BASIC_AUTH, BEARER_AUTH, error_response
 from . import bp
 
+logger = logging.getLogger(__name__)
 basic_auth = HTTPBasicAuth()
 token_auth = HTTPTokenAuth(scheme="Bearer")
 
@@ -32,27 +35,34 @@ def serializer() -> URLSafeTimedSerializer:
 
 
 def issue_token(user: User) -> str:
-    """Return a new bearer token for ``user``."""
+    """Return a new bearer token for ``user``, and log it (never the token itself)."""
+    logger.info("Issued an API token")
     return serializer().dumps({"user_id": user.id})
 
 
 @basic_auth.verify_password
 def verify_password(username: str, password: str) -> User | None:
-    """Return the user whose username and password match, else None (401)."""
+    """Return the user whose username and password match, else None (401); the request's
+    log lines then carry the user's id."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is not None and user.check_password(password):
+        bind(user_id=user.id)
         return user
     return None
 
 
 @token_auth.verify_token
 def verify_token(token: str) -> User | None:
-    """Return the user a valid, unexpired token names, else None (401)."""
+    """Return the user a valid, unexpired token names, else None (401); the request's log
+    lines then carry the user's id."""
     try:
         data = serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
     except BadData:  # a bad signature, an expired token, an unreadable payload
         return None
-    return db.session.get(User, data["user_id"])
+    user = db.session.get(User, data["user_id"])
+    if user is not None:
+        bind(user_id=user.id)
+    return user
 
 
 def auth_error(status: int) -> Response:

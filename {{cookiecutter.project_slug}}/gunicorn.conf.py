@@ -10,6 +10,10 @@ a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
 """
 
 import os
+{%- if cookiecutter.tracing == "opentelemetry" %}
+
+from {{ cookiecutter.project_slug }} import tracing
+{%- endif %}
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:{{ cookiecutter.http_port }}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -27,3 +31,12 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No gunicorn control socket (gunicornc): it would be created in $HOME, which the service
 # user may not be able to write.
 control_socket_disable = True
+{%- if cookiecutter.tracing == "opentelemetry" %}
+
+
+def post_fork(server, worker) -> None:
+    """In each worker, once forked: start OpenTelemetry's tracer provider (when tracing is
+    on). The app was imported, and instrumented, in the arbiter (``preload_app``); the
+    provider's export thread would not survive the fork, so each worker makes its own."""
+    tracing.start_provider()
+{%- endif %}

@@ -56,7 +56,7 @@ def test_template_lock_is_current_with_the_template_pyproject(tmp_path: Path) ->
     spec.loader.exec_module(lock)
     union = tmp_path / "union"
     union.mkdir()
-    (union / "pyproject.toml").write_text(lock.union_pyproject(tmp_path))
+    (union / "pyproject.toml").write_text(lock.union_pyproject())
     (union / "uv.lock").write_bytes(lock.LOCK.read_bytes())
     # Fails when a dependency changed without `python scripts/lock.py` (README).
     uv_lock(union, "--check")

@@ -1,3 +1,5 @@
+{%- set modules = ["api", "converters", "database", "error_tracking" if cookiecutter.error_tracking == "sentry", "errors", "mount", "ratelimits", "security", "tracing" if cookiecutter.tracing == "opentelemetry"] | select | list -%}
+{%- set import_line = "from . import " ~ modules | join(", ") -%}
 """{{ cookiecutter.project_name | docstring_text }}: the application factory."""
 
 from collections.abc import Mapping
@@ -5,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, converters, database, errors, mount, ratelimits, security
+{{ import_line if import_line | length <= 99 else "from . import (\n    " ~ modules | join(",\n    ") ~ ",\n)" }}
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
 {%- endif %}
@@ -36,6 +38,9 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_object(load_config(config))
     app.logger.setLevel(app.config["LOG_LEVEL"])
+{%- if cookiecutter.error_tracking == "sentry" %}
+    error_tracking.init_app(app)
+{%- endif %}
 
     db.init_app(app)
     database.init_app(app)
@@ -58,6 +63,9 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     security.init_app(app)
+{%- if cookiecutter.tracing == "opentelemetry" %}
+    tracing.init_app(app)
+{%- endif %}
 
     app.register_blueprint(main_bp)
 {%- if cookiecutter.app_style == "full" %}

@@ -5,13 +5,14 @@ Usage (from the repository root, with the template's tools in .venv)::
     .venv/bin/python scripts/lock.py            # lock the current dependencies
     .venv/bin/python scripts/lock.py --upgrade  # newest versions the bounds allow
 
-Renders the template's ``pyproject.toml`` (that file alone) for every combination of the variables that
-choose dependencies (without hooks: no lock is needed to read the dependencies), takes
-the union of their ``[project] dependencies`` into one "union" project (both drivers,
-Redis, Celery, CORS, the pages' packages at once) with the shared dev group, and runs
-``uv lock`` on it. The post-generation hook prunes that lock to the packages a variant's
-own dependencies reach (hooks/post_gen_project.py), offline, so each rendered project
-gets a ``uv.lock`` that ``uv lock --check`` accepts. Needs PyPI (uv resolves).
+Renders the template's ``pyproject.toml``, that file alone (no hooks: no lock is needed to
+read the dependencies), for every combination of the variables that choose dependencies
+(192), takes the union of their ``[project] dependencies`` into one "union" project (both
+drivers, Redis, Celery, CORS, Sentry, OpenTelemetry, the pages' packages at once) with the
+shared dev group, and runs ``uv lock`` on it. The post-generation hook prunes that lock to
+the packages a variant's own dependencies reach (hooks/post_gen_project.py), offline, so
+each rendered project gets a ``uv.lock`` that ``uv lock --check`` accepts. Needs PyPI (uv
+resolves).
 """
 
 import argparse

@@ -145,7 +145,7 @@ def test_a_request_is_one_trace_with_its_sql_spans(traced, exported, caplog) -> 
         assert span.kind is SpanKind.CLIENT
         assert span.context.trace_id == server.context.trace_id
         assert span.parent.span_id == server.context.span_id
-    (outside,) = caplog.records
+    (outside,) = [record for record in caplog.records if record.name == traced.logger.name]
     assert (outside.trace_id, outside.span_id) == ("", "")
 
 
@@ -167,7 +167,7 @@ def test_log_lines_of_a_request_carry_its_trace_and_span_ids(
     finally:
         uninstrument(app)
     (server,) = [span for span in finished(exported) if span.kind is SpanKind.SERVER]
-    (record,) = caplog.records
+    (record,) = [record for record in caplog.records if record.name == app.logger.name]
     assert record.trace_id == trace.format_trace_id(server.context.trace_id)
     assert record.span_id == trace.format_span_id(server.context.span_id)
 {%- if celery %}

@@ -9,7 +9,16 @@ process-wide: each test undoes them when it ends.
 """
 
 import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 {%- if celery %}
@@ -32,9 +41,13 @@ from {{ cookiecutter.project_slug }} import create_app, tracing
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.models import create_user
 
-from .conftest import PASSWORD, rolled_back, use_sqlite_savepoints
+from .conftest import PASSWORD, closed_port, rolled_back, use_sqlite_savepoints
 
 ENDPOINT = "http://127.0.0.1:4318"  # never reached: the spans go to the in-memory exporter
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WSGI_APP = "{{ cookiecutter.project_slug }}.wsgi:app"
+#: Seconds to wait for gunicorn to answer and for its workers to export.
+GUNICORN_TIMEOUT = 20
 
 
 @pytest.fixture(scope="module")
@@ -122,6 +135,58 @@ def login(client: FlaskClient) -> None:
     """Send alice's bearer token with every request of ``client``."""
     response = client.post("/api/v1/tokens", auth=("alice", PASSWORD))
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {response.get_json()['access_token']}"
+
+
+class Collector(BaseHTTPRequestHandler):
+    """An OTLP/HTTP collector that keeps what it receives: ``(path, body)`` in
+    ``received`` (a list set on the server)."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.server.received.append((self.path, body))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: no line on stderr for each export."""
+
+
+def test_each_gunicorn_worker_exports_its_spans_after_the_fork(tmp_path: Path) -> None:
+    collector = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    collector.received = []
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    port = closed_port()
+    env = {
+        **os.environ,
+        "FLASK_CONFIG": "testing",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{collector.server_port}",
+        "OTEL_BSP_SCHEDULE_DELAY": "50",  # milliseconds between the exports of a batch
+    }
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", WSGI_APP]
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=stderr)
+        try:
+            deadline = time.monotonic() + GUNICORN_TIMEOUT
+            while not collector.received and time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1):
+                        pass
+                except OSError:
+                    time.sleep(0.1)  # not listening yet
+        finally:
+            server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
+            server.wait(GUNICORN_TIMEOUT)
+            collector.shutdown()
+            collector.server_close()
+    assert collector.received, log.read_text()
+    path, body = collector.received[0]
+    assert path == "/v1/traces"
+    assert b"GET /health" in body and b"{{ cookiecutter.project_slug }}" in body
 
 
 def test_a_request_is_one_trace_with_its_sql_spans(traced, exported, caplog) -> None:

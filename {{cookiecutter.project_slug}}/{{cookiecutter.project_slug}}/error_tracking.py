@@ -7,7 +7,9 @@ package's metadata, that is ``pyproject.toml``'s ``version``), the environment i
 config's name (``FLASK_CONFIG``).
 """
 
-from importlib.metadata import version
+import tomllib
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import sentry_sdk
@@ -23,8 +25,16 @@ DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 
 
 def release() -> str:
-    """The release Sentry groups errors by: ``<distribution>@<installed version>``."""
-    return f"{DISTRIBUTION}@{version(DISTRIBUTION)}"
+    """The release Sentry groups errors by: ``<distribution>@<version>``, the installed
+    package's version, or ``pyproject.toml``'s where the code runs from its directory
+    without being installed (``uv sync --no-install-project``, as deploy/install.sh and
+    the Dockerfile's first stage do)."""
+    try:
+        number = version(DISTRIBUTION)
+    except PackageNotFoundError:
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        number = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    return f"{DISTRIBUTION}@{number}"
 
 
 def init_app(app: Flask, **options: Any) -> None:

@@ -93,6 +93,7 @@ def traced(
             create_user("alice", PASSWORD)
         forget(exported)
         yield app
+    engine.dispose()
     uninstrument(app)
 
 

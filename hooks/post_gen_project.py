@@ -91,6 +91,16 @@ def remove_cors() -> None:
     remove("tests/test_cors.py")
 
 
+def remove_error_tracking() -> None:
+    """No Sentry: no error-tracking module nor its tests."""
+    remove(f"{PACKAGE}/error_tracking.py", "tests/test_error_tracking.py")
+
+
+def remove_tracing() -> None:
+    """No OpenTelemetry: no tracing module nor its tests."""
+    remove(f"{PACKAGE}/tracing.py", "tests/test_tracing.py")
+
+
 def remove_docker() -> None:
     """No image build for systemd + nginx: the service runs from a virtualenv on the host."""
     remove("Dockerfile", ".dockerignore")
@@ -277,6 +287,10 @@ def main() -> None:
         remove_redis()
     if "{{ cookiecutter.use_cors }}" != "True":
         remove_cors()
+    if "{{ cookiecutter.error_tracking }}" != "sentry":
+        remove_error_tracking()
+    if "{{ cookiecutter.tracing }}" != "opentelemetry":
+        remove_tracing()
     deploy_target = "{{ cookiecutter.deploy_target }}"
     if deploy_target == "systemd-nginx":
         remove_docker()

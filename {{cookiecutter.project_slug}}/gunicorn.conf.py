@@ -28,6 +28,9 @@ metrics_dir = Path(
 )
 os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
 
+{% if cookiecutter.tracing == "opentelemetry" -%}
+from {{ cookiecutter.project_slug }} import tracing  # noqa: E402
+{% endif -%}
 from {{ cookiecutter.project_slug }}.config import env_log_format  # noqa: E402
 from {{ cookiecutter.project_slug }}.logs import gunicorn_logging_config  # noqa: E402
 
@@ -73,3 +76,12 @@ def child_exit(server, worker):
     from prometheus_client import multiprocess
 
     multiprocess.mark_process_dead(worker.pid)
+{%- if cookiecutter.tracing == "opentelemetry" %}
+
+
+def post_fork(server, worker) -> None:
+    """In each worker, once forked: start OpenTelemetry's tracer provider (when tracing is
+    on). The app was imported, and instrumented, in the arbiter (``preload_app``); the
+    provider's export thread would not survive the fork, so each worker makes its own."""
+    tracing.start_provider()
+{%- endif %}

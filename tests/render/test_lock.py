@@ -16,12 +16,35 @@ import pytest
 from ..helpers import BIN, ROOT, UV_ENV, locked_versions, readme_section, run, uv_lock
 from ..variants.matrix import FUNCTIONAL, PAIRWISE
 
-#: Every combination of the variables that choose dependencies (deploy_target does not).
+#: Every combination of the variables that choose dependencies (deploy_target does not),
+#: without error tracking and tracing; then, as their packages vary with ``worker`` only
+#: (Celery's instrumentation), each of their other combinations with each worker, spread
+#: over the other variables: 54 sets of scripts/lock.py's 192, each about a second.
 DEPENDENCY_SETS = [
-    dict(zip(["app_style", "database", "cache", "worker", "use_cors"], values, strict=True))
+    dict(
+        zip(["app_style", "database", "cache", "worker", "use_cors"], values, strict=True),
+        error_tracking="none",
+        tracing="none",
+    )
     for values in itertools.product(
         *(FUNCTIONAL[name] for name in ["app_style", "database", "cache", "worker"]),
         PAIRWISE["use_cors"],
+    )
+] + [
+    {
+        "app_style": FUNCTIONAL["app_style"][number % 2],
+        "database": FUNCTIONAL["database"][number % 3],
+        "cache": FUNCTIONAL["cache"][number // 3 % 2],
+        "worker": worker,
+        "use_cors": PAIRWISE["use_cors"][number // 2 % 2],
+        "error_tracking": error_tracking,
+        "tracing": tracing,
+    }
+    for number, (worker, (error_tracking, tracing)) in enumerate(
+        itertools.product(
+            FUNCTIONAL["worker"],
+            [("sentry", "none"), ("none", "opentelemetry"), ("sentry", "opentelemetry")],
+        )
     )
 ]
 
@@ -41,6 +64,12 @@ def test_lock_is_what_uv_locks_for_the_chosen_dependencies(bake, answers) -> Non
     assert ("cryptography" in packages) == (database == "mysql")  # PyMySQL[rsa]
     assert ("kombu" in packages) == (answers["worker"] == "celery")
     assert ("flask-wtf" in packages) == (answers["app_style"] == "full")
+    assert ("sentry-sdk" in packages) == (answers["error_tracking"] == "sentry")
+    traced = answers["tracing"] == "opentelemetry"
+    assert ("opentelemetry-sdk" in packages) == traced
+    assert ("opentelemetry-instrumentation-celery" in packages) == (
+        traced and answers["worker"] == "celery"
+    )
 
 
 def test_lock_names_the_project_and_its_version(bake) -> None:
@@ -56,7 +85,7 @@ def test_template_lock_is_current_with_the_template_pyproject(tmp_path: Path) ->
     spec.loader.exec_module(lock)
     union = tmp_path / "union"
     union.mkdir()
-    (union / "pyproject.toml").write_text(lock.union_pyproject(tmp_path))
+    (union / "pyproject.toml").write_text(lock.union_pyproject())
     (union / "uv.lock").write_bytes(lock.LOCK.read_bytes())
     # Fails when a dependency changed without `python scripts/lock.py` (README).
     uv_lock(union, "--check")

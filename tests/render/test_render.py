@@ -140,6 +140,16 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
             ["redis", "Redis", "REDIS_URL"],
         ),
         ({"use_cors": "false"}, ["tests/test_cors.py"], ["flask_cors", "CORS"]),
+        *(
+            (
+                {"error_tracking": "none", "tracing": "none", "deploy_target": target},
+                [f"{DEFAULT_SLUG}/error_tracking.py", f"{DEFAULT_SLUG}/tracing.py",
+                 "tests/test_error_tracking.py", "tests/test_tracing.py"],
+                ["sentry", "Sentry", "SENTRY", "opentelemetry", "OpenTelemetry", "OTEL_",
+                 "trace_id", "post_fork"],
+            )
+            for target in ["docker", "kubernetes", "systemd-nginx"]
+        ),
     ],
 )  # fmt: skip
 def test_unchosen_options_leave_nothing_behind(bake, answers, absent, words) -> None:

@@ -1,5 +1,5 @@
 """The variant matrix: every combination of the five functional variables, the rule that
-refuses some, and the values of the six other variables each valid combination is
+refuses some, and the values of the eight other variables each valid combination is
 rendered with, chosen so that every pair of values of any two variables is rendered.
 
 ``VARIANTS`` maps a variant's id (``full-postgresql-redis-celery-docker``,
@@ -27,6 +27,8 @@ PAIRWISE = {
     "python_version": ["3.12", "3.13", "3.11"],
     "open_source_license": ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"],
     "http_port": ["8000", "8080"],
+    "error_tracking": ["none", "sentry"],
+    "tracing": ["none", "opentelemetry"],
 }
 #: Pairs of values that no rendered variant can hold: the rule of ``refused_rule``.
 REFUSED_PAIRS = {(("database", "sqlite"), ("deploy_target", "kubernetes"))}
@@ -62,7 +64,7 @@ def pairs(answers: dict[str, str]) -> set[Pair]:
 
 
 def all_pairs() -> set[Pair]:
-    """Every pair of values of any two of the eleven variables, but the refused ones."""
+    """Every pair of values of any two of the thirteen variables, but the refused ones."""
     choices = {**FUNCTIONAL, **PAIRWISE}
     found = set()
     for first, second in itertools.combinations(choices, 2):
@@ -75,8 +77,8 @@ def cover_pairwise(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """Give each row (functional answers) values of the PAIRWISE variables so that the
     rows together hold every pair of values that involves a PAIRWISE variable.
 
-    A greedy covering array: row by row, in order, take the assignment of the six values
-    (of all 288) that holds the most pairs not yet held by an earlier row; on a tie the
+    A greedy covering array: row by row, in order, take the assignment of the eight values
+    (of all 1,152) that holds the most pairs not yet held by an earlier row; on a tie the
     one whose values earlier rows used least (so that, once every pair is held, the
     other rows still spread over all values), then the first in ``itertools.product``
     order. Deterministic: the same rows give the same answers. Returns

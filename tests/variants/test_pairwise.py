@@ -1,5 +1,5 @@
-"""The matrix covers the six variables that change less code pairwise: every pair of
-values of any two of the eleven variables is held by a valid variant whose suite runs;
+"""The matrix covers the eight variables that change less code pairwise: every pair of
+values of any two of the thirteen variables is held by a valid variant whose suite runs;
 the matrix follows cookiecutter.json; ``-k`` on the variant ids selects what the README
 says."""
 
@@ -25,7 +25,7 @@ def test_every_pair_of_values_is_held_by_a_variant_that_runs() -> None:
     assert not all_pairs() - covered, sorted(all_pairs() - covered)
 
 
-def test_all_pairs_are_every_pair_of_the_eleven_variables_but_the_refused_one() -> None:
+def test_all_pairs_are_every_pair_of_the_thirteen_variables_but_the_refused_one() -> None:
     sizes = [len(values) for values in {**FUNCTIONAL, **PAIRWISE}.values()]
     assert len(REFUSED_PAIRS) == 1
     assert len(all_pairs()) == sum(a * b for a, b in itertools.combinations(sizes, 2)) - 1
@@ -49,7 +49,7 @@ def test_the_matrix_takes_its_values_from_cookiecutter_json() -> None:
     context = json.loads((ROOT / "cookiecutter.json").read_text())
     for key, values in FUNCTIONAL.items():
         assert values == context[key], key
-    for key in ("ci", "python_version", "open_source_license"):
+    for key in ("ci", "python_version", "open_source_license", "error_tracking", "tracing"):
         assert PAIRWISE[key] == context[key], key
     assert context["use_cors"] is False
     for key in ("url_prefix", "http_port"):

@@ -9,6 +9,9 @@ from . import (
     api,
     converters,
     database,
+{%- if cookiecutter.error_tracking == "sentry" %}
+    error_tracking,
+{%- endif %}
     errors,
     logs,
     metrics,
@@ -16,6 +19,9 @@ from . import (
     ratelimits,
     security,
     sessions,
+{%- if cookiecutter.tracing == "opentelemetry" %}
+    tracing,
+{%- endif %}
 )
 {%- if cookiecutter.app_style == "full" %}
 from .auth import bp as auth_bp
@@ -48,6 +54,9 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(load_config(config))
     logs.init_app(app)
     app.logger.setLevel(app.config["LOG_LEVEL"])
+{%- if cookiecutter.error_tracking == "sentry" %}
+    error_tracking.init_app(app)
+{%- endif %}
 
     db.init_app(app)
     database.init_app(app)
@@ -72,6 +81,9 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     sessions.init_app(app)
+{%- if cookiecutter.tracing == "opentelemetry" %}
+    tracing.init_app(app)
+{%- endif %}
 
     app.register_blueprint(main_bp)
 {%- if cookiecutter.app_style == "full" %}

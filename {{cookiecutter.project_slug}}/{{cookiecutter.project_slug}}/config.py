@@ -208,6 +208,10 @@ class Config:
         self.RETRY_AFTER = env_int("RETRY_AFTER", 5)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
         self.LOG_FORMAT = env_log_format(self.CONFIG_NAME)
+{%- if cookiecutter.error_tracking == "sentry" %}
+        #: Sentry's client key (DSN); without it Sentry is not initialised, nothing is sent.
+        self.SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+{%- endif %}
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
         self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)

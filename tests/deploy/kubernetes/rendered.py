@@ -14,7 +14,8 @@ SLUG = DEFAULT_SLUG
 #: The Kubernetes name of the default project: its namespace and the prefix of its objects.
 NAME = SLUG.replace("_", "-")
 
-#: Rendered variants of the kubernetes target: both url_prefix forms, both server databases.
+#: Rendered variants of the kubernetes target: both url_prefix forms, both server databases,
+#: without and with Sentry and OpenTelemetry.
 VARIANTS = {
     "postgresql-prefix": {
         "database": "postgresql",
@@ -23,7 +24,7 @@ VARIANTS = {
         "domain_name": "todo.example.org",
         "version": "1.2.0",
     },
-    "mysql": {"database": "mysql"},
+    "mysql": {"database": "mysql", "error_tracking": "sentry", "tracing": "opentelemetry"},
 }
 
 #: The oldest Kubernetes minor version the manifests support, and the newest one whose
@@ -47,7 +48,10 @@ CONFIG_KEYS = {
     "FLASK_CONFIG", "LOG_LEVEL", "SCRIPT_NAME", "MAX_CONTENT_LENGTH", "GUNICORN_BIND",
     "WEB_CONCURRENCY", "GUNICORN_THREADS", "FORWARDED_ALLOW_IPS",
 }  # fmt: skip
-#: What the Secret holds (secret.example.yaml shows it with placeholders).
+#: What the ConfigMap adds with ``tracing=opentelemetry``.
+TRACING_CONFIG_KEYS = {"OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME"}
+#: What the Secret holds (secret.example.yaml shows it with placeholders); with
+#: ``error_tracking=sentry`` also ``SENTRY_DSN``.
 SECRET_KEYS = {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"}
 DATABASE_URL_SCHEMES = {"postgresql": "postgresql+psycopg://", "mysql": "mysql+pymysql://"}
 

@@ -5,7 +5,15 @@ import re
 
 import yaml
 
-from .rendered import CONFIG_KEYS, DATABASE_URL_SCHEMES, NAME, SECRET_KEYS, SLUG, Rendered
+from .rendered import (
+    CONFIG_KEYS,
+    DATABASE_URL_SCHEMES,
+    NAME,
+    SECRET_KEYS,
+    SLUG,
+    TRACING_CONFIG_KEYS,
+    Rendered,
+)
 
 
 def test_web_listens_on_http_port_and_probes_under_url_prefix(rendered: Rendered) -> None:
@@ -109,12 +117,14 @@ def test_every_container_runs_the_image_with_the_config_and_the_secret(
 
 def test_config_and_secret_example_hold_the_apps_settings(rendered: Rendered) -> None:
     config = rendered.get("ConfigMap", "config")["data"]
-    assert config.keys() == CONFIG_KEYS
+    traced = rendered.answers.get("tracing") == "opentelemetry"
+    assert config.keys() == CONFIG_KEYS | (TRACING_CONFIG_KEYS if traced else set())
     assert config["FLASK_CONFIG"] == "production"
     assert all(isinstance(value, str) for value in config.values()), config
     secret = rendered.get("Secret", "secrets")
-    assert secret["stringData"].keys() == SECRET_KEYS
-    assert not SECRET_KEYS & config.keys()
+    sentry = rendered.answers.get("error_tracking") == "sentry"
+    assert secret["stringData"].keys() == SECRET_KEYS | ({"SENTRY_DSN"} if sentry else set())
+    assert not secret["stringData"].keys() & config.keys()
     database_url = secret["stringData"]["DATABASE_URL"]
     assert database_url.startswith(DATABASE_URL_SCHEMES[rendered.answers["database"]])
     assert all("REPLACE" in value for value in secret["stringData"].values()), secret

@@ -247,7 +247,8 @@ def main(args: argparse.Namespace) -> int:
         (Path(tmp) / "throughput_minimal.py").write_text(MINIMAL_APP)
         venv = project_venv(project)
         with fresh_postgres_database(service_url("TEST_POSTGRES_URL")) as database:
-            env = production_env(database, service_url("TEST_REDIS_URL"))
+            # Both servers collect their metrics; each serves them on a free port of its own.
+            env = {**production_env(database, service_url("TEST_REDIS_URL")), "METRICS_PORT": "0"}
             for result in (
                 flask_db(venv, project, env, "upgrade"),
                 setup := run([venv / "python", "-c", SETUP], cwd=project, env=env),

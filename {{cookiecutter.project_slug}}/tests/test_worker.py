@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -121,6 +122,17 @@ def worker(database_url: str, metrics_port: int, tmp_path: Path) -> Iterator[Pat
         process.wait()
 
 
+def task_counts(port: int) -> dict[tuple[str, str], float]:
+    """The worker's ``celery_tasks_total`` samples on ``port``, by task name and state."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as page:
+        return {
+            (sample.labels["task"], sample.labels["state"]): sample.value
+            for family in text_string_to_metric_families(page.read().decode())
+            for sample in family.samples
+            if sample.name == "celery_tasks_total"
+        }
+
+
 def test_worker_purges_completed_todos(
     app: Flask, user: User, worker: Path, metrics_port: int
 ) -> None:
@@ -149,13 +161,11 @@ def test_worker_purges_completed_todos(
 
     with app.app_context():
         assert list(db.session.scalars(db.select(Todo.title))) == ["open"]
-    with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5) as page:
-        counted = {
-            (sample.labels["task"], sample.labels["state"]): sample.value
-            for family in text_string_to_metric_families(page.read().decode())
-            for sample in family.samples
-            if sample.name == "celery_tasks_total"
-        }
+    # The worker counts a task once it is over (task_postrun), just after it stored the
+    # result the client saw: the count may need a moment more.
+    deadline = time.monotonic() + TASK_TIMEOUT
+    while not (counted := task_counts(metrics_port)) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert counted == {(purge_completed_todos.name, "SUCCESS"): 1}
 
     # The production config logs JSON lines (Celery prints its banner before them); the

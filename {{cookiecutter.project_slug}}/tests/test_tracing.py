@@ -181,7 +181,9 @@ def test_each_gunicorn_worker_exports_its_spans_after_the_fork(tmp_path: Path) -
                     time.sleep(0.1)  # not listening yet
         finally:
             server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
-            server.wait(GUNICORN_TIMEOUT)
+            # Under a loaded machine a worker has been seen to take until gunicorn's
+            # graceful_timeout (30 s) to exit after its last export; wait past it.
+            server.wait(GUNICORN_TIMEOUT + 30)
             collector.shutdown()
             collector.server_close()
     assert collector.received, log.read_text()
@@ -245,10 +247,12 @@ def test_a_task_the_request_sends_is_published_and_run_in_its_trace(traced, expo
     celery_app = traced.extensions["celery"]
     celery_app.conf.task_always_eager = False  # through the in-memory broker, to a worker
     celery_app.conf.broker_transport_options = {"polling_interval": 0.01}
+    forget(exported)
+    response = client.post("/api/v1/todos/purge")
+    assert response.status_code == 202
+    # The worker starts once the request is over: its thread uses the test's one database
+    # connection (conftest), which two threads must not use at once (PyMySQL breaks).
     with start_worker(celery_app, perform_ping_check=False):
-        forget(exported)
-        response = client.post("/api/v1/todos/purge")
-        assert response.status_code == 202
         assert celery_app.AsyncResult(response.get_json()["task_id"]).get(timeout=10) == 0
 
     spans = finished(exported)

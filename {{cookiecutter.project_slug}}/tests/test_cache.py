@@ -3,6 +3,7 @@
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_caching import Cache
 from sqlalchemy import insert
 
 from {{ cookiecutter.project_slug }}.config import Config, ConfigError
@@ -27,6 +28,17 @@ def test_counts_come_from_the_cache_until_a_change(api: FlaskClient, app: Flask,
 def test_cache_backend_follows_redis_url(app: Flask) -> None:
     expected = "RedisCache" if app.config["REDIS_URL"] else "SimpleCache"
     assert app.config["CACHE_TYPE"] == expected
+
+
+def test_without_redis_url_the_cache_is_in_process(monkeypatch) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("REDIS_SENTINELS", raising=False)
+    app = Flask(__name__)
+    app.config.from_object(Config())
+    cache = Cache(app)
+    cache.set("key", "value")
+    assert app.config["CACHE_TYPE"] == "SimpleCache"
+    assert cache.get("key") == "value"
 
 
 def test_redis_sentinels_select_the_sentinel_backend(monkeypatch) -> None:

@@ -257,12 +257,6 @@ class Config:
         #: Redis Sentinel for the cache: sentinel addresses and the monitored master's name.
         self.CACHE_REDIS_SENTINELS = env_sentinels("REDIS_SENTINELS")
         self.CACHE_REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
-        #: Options of the cache's Redis client: bounded waits, so that a Redis outage only
-        #: slows a request by these seconds; Flask-Caching then computes without the cache.
-        self.CACHE_OPTIONS = {
-            "socket_connect_timeout": self.CONNECT_TIMEOUT,
-            "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
-        }
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
         #: Days a completed todo is kept before the periodic purge deletes it.
@@ -290,6 +284,18 @@ class Config:
     def CACHE_REDIS_URL(self) -> str | None:  # noqa: N802
         """Flask-Caching's Redis URL: ``REDIS_URL``."""
         return self.REDIS_URL
+
+    @property
+    def CACHE_OPTIONS(self) -> dict[str, float]:  # noqa: N802
+        """Options of the cache's Redis client: bounded waits (seconds), so that a Redis
+        outage only slows a request by these; Flask-Caching then computes without the
+        cache. None for the in-process cache, whose constructor takes no such option."""
+        if self.CACHE_TYPE == "SimpleCache":
+            return {}
+        return {
+            "socket_connect_timeout": self.CONNECT_TIMEOUT,
+            "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
+        }
 {%- endif %}
 {%- if use_redis %}
 

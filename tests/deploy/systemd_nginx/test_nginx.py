@@ -25,6 +25,7 @@ from ...helpers import (
     project_venv,
     run,
     stop,
+    wait_until,
 )
 from .deploy_files import (
     APP_DIR,
@@ -230,7 +231,14 @@ def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
             assert (status, headers["X-Request-ID"]) == (200, "client-request-1")
             status, headers, _ = request(port, "GET", f"{url_prefix}/health?no-id")
             made = headers["X-Request-ID"]
-            assert f"{made} {url_prefix}/health?no-id\n" in (short_dir / "access.log").read_text()
+            access_log = short_dir / "access.log"
+            # nginx writes its access line once the response is sent: it may follow it.
+            wait_until(
+                lambda: f"{made} {url_prefix}/health?no-id\n" in access_log.read_text(),
+                "nginx's access line with the request ID it made",
+                timeout=5,
+                details=access_log.read_text,
+            )
 
             # A client's own X-Forwarded-For is no address to log: nginx appends the one
             # it sees, which gunicorn logs. Nor does its X-Forwarded-Proto make plain HTTP

@@ -88,10 +88,9 @@ def test_factory_sets_up_text_lines_when_nothing_has(
     monkeypatch.setattr(root, "handlers", [])
     monkeypatch.setattr(root, "level", root.level)
     app = create_app({"LOG_FORMAT": "text", "LOG_LEVEL": "INFO"})
+    app.add_url_rule("/hello", "hello", lambda: str(app.logger.info("Hello")))
     capsys.readouterr()
-    with app.test_request_context(headers={"X-Request-ID": "req-7"}):
-        app.preprocess_request()
-        app.logger.info("Hello")
+    assert app.test_client().get("/hello", headers={"X-Request-ID": "req-7"}).status_code == 200
     (line,) = capsys.readouterr().err.splitlines()
     match = TEXT_LINE.fullmatch(line)
     assert match, line

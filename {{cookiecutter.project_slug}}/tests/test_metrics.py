@@ -5,16 +5,19 @@ The metrics live in prometheus_client's default registry of this process, shared
 every test, so each test reads a sample before and after what it does.
 """
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from flask.testing import FlaskClient
-from prometheus_client import REGISTRY
+from prometheus_client import REGISTRY, CollectorRegistry
 from sqlalchemy import create_engine
 from sqlalchemy.pool import QueuePool
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.metrics import UNMATCHED, instrument_pool
+from {{ cookiecutter.project_slug }}.metrics import UNMATCHED, SampleFilesCollector, instrument_pool
 
 
 def sample(name: str, **labels: str) -> float:
@@ -57,6 +60,14 @@ def test_endpoint_label_is_the_url_rule_not_the_path(api: FlaskClient) -> None:
                   status="404") == 0  # fmt: skip
 
 
+def test_a_method_http_does_not_define_is_counted_as_other(client: FlaskClient) -> None:
+    counted = delta("http_requests_total", method="other", endpoint=UNMATCHED, status="405")
+    assert client.open("/health", method="BREW").status_code == 405
+    assert client.open("/health", method="WHEN").status_code == 405
+    assert counted() == 2
+    assert sample("http_requests_total", method="BREW", endpoint=UNMATCHED, status="405") == 0
+
+
 def test_in_progress_during_a_request_only() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     seen = []
@@ -93,3 +104,15 @@ def test_pool_gauges_follow_checkouts_and_checkins(tmp_path: Path) -> None:
     assert sample("db_pool_checked_out") == 0
     assert sample("db_pool_overflow") == 0, "the last one back found the pool full: closed"
     engine.dispose()
+
+
+def test_a_sample_file_being_created_leaves_the_others_scraped(tmp_path: Path) -> None:
+    # A process writes its samples (multiprocess mode), as a gunicorn or Celery worker does.
+    script = "from prometheus_client import Counter; Counter('jobs', 'Jobs.').inc(3)"
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", script], env=env, check=True)
+    # Another has just created its file, and not yet sized it (prometheus_client does so).
+    (tmp_path / "counter_999999.db").touch()
+    registry = CollectorRegistry()
+    SampleFilesCollector(registry, tmp_path)
+    assert registry.get_sample_value("jobs_total") == 3

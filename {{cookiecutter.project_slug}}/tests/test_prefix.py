@@ -7,6 +7,7 @@ for ``flask run`` alike, and serves nothing outside the sub-path.
 """
 
 import os
+import re
 import runpy
 
 import pytest
@@ -101,8 +102,9 @@ def test_wsgi_app_answers_404_problem_outside_the_prefix(server: Client, path: s
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
     assert response.get_json()["status"] == 404
-    # Through the app's after_request functions, as any other response.
+    # Through the app's after_request functions and middleware, as any other response.
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
 {%- if cookiecutter.app_style == "full" %}
 
 

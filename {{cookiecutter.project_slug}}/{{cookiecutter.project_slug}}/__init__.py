@@ -79,7 +79,6 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     converters.init_app(app)
     api.init_app(app)
     errors.init_app(app)
-    security.init_app(app)
     sessions.init_app(app)
 {%- if cookiecutter.tracing == "opentelemetry" %}
     tracing.init_app(app)
@@ -92,4 +91,8 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)
 {%- endif %}
     mount.init_app(app)
+    # WSGI middleware around all of the above, the mount's 404 included; the last outermost.
+    app.wsgi_app = security.SecurityHeaders(app.wsgi_app)
+    app.wsgi_app = metrics.RequestMetrics(app.wsgi_app)
+    app.wsgi_app = logs.RequestLogFields(app.wsgi_app)
     return app

@@ -18,12 +18,12 @@ to bring these standard records back into it.
 import logging
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from logging.config import dictConfig
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -138,19 +138,48 @@ def gunicorn_logging_config(log_format: str, level: str) -> dict[str, Any]:
     return config
 
 
-def start_request() -> None:
-    """Take the request ID from ``X-Request-ID`` when it matches ``REQUEST_ID_RE``, else
-    make one (a UUID4's 32 hex digits), and set this request's log fields."""
-    request_id = request.headers.get(REQUEST_ID_HEADER, "")
-    if not REQUEST_ID_RE.fullmatch(request_id):
-        request_id = uuid.uuid4().hex
-    fields = {
-        "request_id": request_id,
-        "method": request.method,
-        "path": request.script_root + request.path,
-    }
-    request.environ[ENVIRON_KEY] = fields
-    g.log_fields_token = log_fields.set(fields)
+class RequestLogFields:
+    """WSGI middleware (PEP 3333) that gives each request its ID and log fields, and sends
+    the ID back.
+
+    The ID is the request's ``X-Request-ID`` when that matches ``REQUEST_ID_RE``, else a new
+    one (a UUID4's 32 hex digits). The fields (``request_id``, ``method``, ``path``; ``bind``
+    adds more) are in ``log_fields`` for every line logged while the app handles the
+    request, and in the WSGI environ, where gunicorn's access log reads them. Every
+    response carries the ID in ``X-Request-ID``, whoever made it (a view, an error handler,
+    the mount's 404). A middleware rather than Flask's request hooks: it sees every
+    response, and costs a request one call rather than three hooks.
+
+    :param wsgi_app: the WSGI application to wrap (the app's ``wsgi_app``).
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        request_id = environ.get("HTTP_X_REQUEST_ID", "")
+        if not REQUEST_ID_RE.fullmatch(request_id):
+            request_id = uuid.uuid4().hex
+        # PEP 3333 gives the path's bytes as latin-1 characters; werkzeug reads them as UTF-8.
+        path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        fields = {
+            "request_id": request_id,
+            "method": environ["REQUEST_METHOD"],
+            "path": path.encode("latin-1").decode("utf-8", "replace"),
+        }
+        environ[ENVIRON_KEY] = fields
+
+        def send_request_id(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            headers.append((REQUEST_ID_HEADER, request_id))
+            return start_response(status, headers, *exc_info)
+
+        token = log_fields.set(fields)
+        try:
+            return self.wsgi_app(environ, send_request_id)
+        finally:
+            log_fields.reset(token)
 
 
 def bind(**fields: Any) -> None:
@@ -160,21 +189,9 @@ def bind(**fields: Any) -> None:
         current.update(fields)
 
 
-def send_request_id(response: Response) -> Response:
-    """Send the request's ID back in ``X-Request-ID``."""
-    if fields := log_fields.get():
-        response.headers[REQUEST_ID_HEADER] = fields["request_id"]
-    return response
-
-
-def end_request(_error: BaseException | None) -> None:
-    """Forget the request's log fields once it is done."""
-    if token := g.pop("log_fields_token", None):
-        log_fields.reset(token)
-
-
 def init_app(app: Flask) -> None:
-    """Give each request of ``app`` its ID and log fields; set up logging if nothing has.
+    """Set up logging for ``app`` if nothing has; the factory wraps the app in
+    ``RequestLogFields``, which gives each request its ID and log fields.
 
     The process's entry point may have configured logging already (gunicorn's
     ``logconfig_dict``, pytest); else, as ``logging.basicConfig`` would, the root logger
@@ -182,6 +199,3 @@ def init_app(app: Flask) -> None:
     """
     if not logging.getLogger().handlers:
         dictConfig(logging_config(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"]))
-    app.before_request(start_request)
-    app.after_request(send_request_id)
-    app.teardown_request(end_request)

@@ -2,7 +2,8 @@
 progress and the database connection pool.
 
 Labels stay bounded: a request is counted under its URL rule (``/api/v1/todos/<id:todo_id>``,
-``unmatched`` when no rule matched), never its raw path, with its method and status.
+``unmatched`` when no rule matched), never its raw path, with its method (``other`` for a
+method HTTP does not define) and status.
 
 The metrics are not served by the app: under gunicorn, whose workers are separate
 processes, each process writes its samples to files in ``PROMETHEUS_MULTIPROC_DIR``
@@ -14,10 +15,13 @@ app's public port answers 404 for ``/metrics``.
 import atexit
 import os
 import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request, request_finished, request_started
+from flask import Flask, Response, request
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
+from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
@@ -48,6 +52,10 @@ if MULTIPROC_DIR:
 
 #: The ``endpoint`` label of a request that matched no URL rule (a 404 or a redirect).
 UNMATCHED = "unmatched"
+#: Key of the request's URL rule in the WSGI environ (``keep_url_rule``).
+RULE_KEY = "{{ cookiecutter.project_slug }}.url_rule"
+#: The methods counted under their own name (RFC 9110, section 9, and RFC 5789's PATCH).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 REQUESTS = Counter(
     "http_requests",
@@ -82,24 +90,51 @@ POOL_OVERFLOW = Gauge(
 )
 
 
-def start_request(_sender: Flask, **_extra: Any) -> None:
-    """``request_started`` receiver: count the request in progress and start its clock.
+def keep_url_rule(response: Response) -> Response:
+    """``after_request`` function: leave the request's URL rule in the WSGI environ, where
+    ``RequestMetrics`` reads it once the app has answered (Flask then forgets the request)."""
+    request.environ[RULE_KEY] = request.url_rule.rule if request.url_rule else UNMATCHED
+    return response
 
-    A signal rather than a ``before_request`` hook, so that it runs before every hook: a
-    request another hook answers (a rate limit's 429) is measured too.
+
+class RequestMetrics:
+    """WSGI middleware (PEP 3333) that counts each response and observes its latency,
+    under its method, URL rule and status, and counts the requests in progress.
+
+    A middleware rather than Flask's request hooks or signals: it measures every response,
+    those that another hook makes (a rate limit's 429) and the mount's 404 included, from
+    before Flask starts until it has answered, at the cost of one call. A method outside
+    ``METHODS`` is counted as ``other``, so that a client cannot add label values.
+
+    :param wsgi_app: the WSGI application to wrap (the app's ``wsgi_app``).
     """
-    IN_PROGRESS.inc()
-    g.metrics_started = time.perf_counter()
 
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
 
-def finish_request(_sender: Flask, response: Response, **_extra: Any) -> None:
-    """``request_finished`` receiver: count the response and observe its latency, under
-    the request's URL rule, method and status; the request is no longer in progress."""
-    IN_PROGRESS.dec()
-    rule = request.url_rule.rule if request.url_rule else UNMATCHED
-    labels = (request.method, rule, str(response.status_code))
-    REQUESTS.labels(*labels).inc()
-    REQUEST_DURATION.labels(*labels).observe(time.perf_counter() - g.metrics_started)
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        started = time.perf_counter()
+        statuses = []
+
+        def keep_status(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            statuses.append(status)
+            return start_response(status, headers, *exc_info)
+
+        IN_PROGRESS.inc()
+        try:
+            return self.wsgi_app(environ, keep_status)
+        finally:
+            IN_PROGRESS.dec()
+            method = environ["REQUEST_METHOD"]
+            labels = (
+                method if method in METHODS else "other",
+                environ.get(RULE_KEY, UNMATCHED),
+                statuses[-1][:3] if statuses else "500",
+            )
+            REQUESTS.labels(*labels).inc()
+            REQUEST_DURATION.labels(*labels).observe(time.perf_counter() - started)
 
 
 def instrument_pool(engine: Engine) -> None:
@@ -133,11 +168,40 @@ def instrument_pool(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Measure the requests of ``app`` and the pool of its engine (after ``db.init_app``)."""
-    request_started.connect(start_request, app)
-    request_finished.connect(finish_request, app)
+    """Label the requests of ``app`` by URL rule and measure the pool of its engine (after
+    ``db.init_app``). The factory wraps the app in ``RequestMetrics``, which counts them."""
+    app.after_request(keep_url_rule)
     with app.app_context():
         instrument_pool(db.engine)
+
+
+class SampleFilesCollector(MultiProcessCollector):
+    """prometheus_client's ``MultiProcessCollector``, but for the sample files that a
+    process is still creating.
+
+    prometheus_client creates a process's sample file empty and sizes it just after
+    (``MmapedDict``); a scrape in between would fail whole, with a ``struct.error`` read
+    from the empty file, and be answered 500 (prometheus/client_python#1199). An empty
+    file holds no sample yet, so it is skipped; the others are merged as the library does.
+
+    :param registry: the registry to collect for.
+    :param path: the directory of the sample files (``PROMETHEUS_MULTIPROC_DIR``).
+    """
+
+    def __init__(self, registry: CollectorRegistry, path: str | os.PathLike[str]) -> None:
+        super().__init__(registry, path=str(path))
+        self.directory = Path(path)
+
+    def collect(self) -> Iterable[Metric]:
+        """The merged samples of every sample file that has any."""
+        files = []
+        for file in self.directory.glob("*.db"):
+            try:
+                if file.stat().st_size:
+                    files.append(str(file))
+            except FileNotFoundError:  # a dead process's live gauge, removed meanwhile
+                pass
+        return self.merge(files, accumulate=True)
 
 
 def serve(port: int) -> None:
@@ -153,5 +217,5 @@ def serve(port: int) -> None:
     :raises OSError: when the port is taken.
     """
     registry = CollectorRegistry()
-    MultiProcessCollector(registry, path=MULTIPROC_DIR)
+    SampleFilesCollector(registry, MULTIPROC_DIR)
     start_http_server(port, addr=os.environ.get("METRICS_HOST", "127.0.0.1"), registry=registry)

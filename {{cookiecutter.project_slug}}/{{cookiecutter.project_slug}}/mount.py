@@ -21,10 +21,11 @@ def mount(app: Flask, prefix: str) -> None:
 
     A request under it reaches the app with ``prefix`` moved from ``PATH_INFO`` to
     ``SCRIPT_NAME`` (PEP 3333), so ``url_for`` builds links under it. A request for any
-    other path gets the app's own 404 response, with the headers its ``after_request``
-    functions add (the security headers), and links that also point under it. The
-    session cookie is scoped to the sub-path (Flask's ``APPLICATION_ROOT``), so services
-    mounted side by side on one host keep their sessions apart.
+    other path gets the app's own 404 response, through its ``after_request`` functions
+    and the factory's middleware (request ID, metrics, security headers), with links that
+    also point under it. The session cookie is scoped to the sub-path (Flask's
+    ``APPLICATION_ROOT``), so services mounted side by side on one host keep their
+    sessions apart.
     """
 
     def outside(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

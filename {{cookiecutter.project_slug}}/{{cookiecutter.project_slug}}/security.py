@@ -5,16 +5,19 @@ ours a response passes through: under Docker and Kubernetes nothing we configure
 front of it, and the nginx site of the systemd target adds none of these to what it
 proxies, so that no header arrives twice.
 
-A short ``after_request`` hook rather than a library: flask-talisman, the usual one, has
-had no release since 2023, and by default it also redirects plain HTTP to HTTPS, which
-belongs to the proxy that terminates TLS.
+A short WSGI middleware rather than a library: flask-talisman, the usual one, has had no
+release since 2023, and by default it also redirects plain HTTP to HTTPS, which belongs to
+the proxy that terminates TLS. A middleware rather than an ``after_request`` hook: it sees
+every response, whoever made it (a view, an error handler, the mount's 404), and costs a
+request one call on a list of header pairs.
 
 A header a response already carries is kept: a view that needs another policy sets the
 header on its own response (an interactive API docs page, say, whose assets and
 initializer script are same-origin files but whose icons are ``data:`` images).
 """
 
-from flask import Flask, Response, request
+from collections.abc import Callable, Iterable
+from typing import Any
 {%- if cookiecutter.app_style == "full" %}
 
 #: Content-Security-Policy of HTML pages (CSP Level 3, https://www.w3.org/TR/CSP3/;
@@ -63,29 +66,40 @@ HEADERS = {
 HSTS = "max-age=31536000"
 
 
-def add_security_headers(response: Response) -> Response:
-    """Add the headers above that ``response`` does not already carry.
+class SecurityHeaders:
+    """WSGI middleware (PEP 3333) that adds the headers above a response does not carry.
 
-    HSTS goes with a request that came over HTTPS: ``request.is_secure``, which is the
-    WSGI ``url_scheme``. gunicorn sets it to ``https`` from ``X-Forwarded-Proto`` only for
-    a trusted proxy (``forwarded_allow_ips``, see gunicorn.conf.py); the app never reads
-    that header itself, so a client cannot ask for HSTS on plain HTTP.
+    HSTS goes with a request that came over HTTPS: the WSGI ``url_scheme``, which gunicorn
+    sets to ``https`` from ``X-Forwarded-Proto`` only for a trusted proxy
+    (``forwarded_allow_ips``, see gunicorn.conf.py); the app never reads that header
+    itself, so a client cannot ask for HSTS on plain HTTP.
+
+    :param wsgi_app: the WSGI application to wrap (the app's ``wsgi_app``).
     """
-    headers = response.headers
-    for name, value in HEADERS.items():
-        headers.setdefault(name, value)
+
+    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        secure = environ["wsgi.url_scheme"] == "https"
+
+        def add_headers(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            present = {name.lower(): value for name, value in headers}
+            headers.extend(
+                (name, value) for name, value in HEADERS.items() if name.lower() not in present
+            )
+            if "content-security-policy" not in present:
 {%- if cookiecutter.app_style == "full" %}
-    headers.setdefault(
-        "Content-Security-Policy", PAGE_CSP if response.mimetype == "text/html" else API_CSP
-    )
+                mimetype = present.get("content-type", "").partition(";")[0].strip().lower()
+                csp = PAGE_CSP if mimetype == "text/html" else API_CSP
+                headers.append(("Content-Security-Policy", csp))
 {%- else %}
-    headers.setdefault("Content-Security-Policy", API_CSP)
+                headers.append(("Content-Security-Policy", API_CSP))
 {%- endif %}
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
+            if secure and "strict-transport-security" not in present:
+                headers.append(("Strict-Transport-Security", HSTS))
+            return start_response(status, headers, *exc_info)
 
-
-def init_app(app: Flask) -> None:
-    """Send the security headers with every response of ``app``."""
-    app.after_request(add_security_headers)
+        return self.wsgi_app(environ, add_headers)

@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -124,16 +123,8 @@ def worker(database_url: str, metrics_port: int, tmp_path: Path) -> Iterator[Pat
 
 
 def task_counts(port: int) -> dict[tuple[str, str], float]:
-    """The worker's ``celery_tasks_total`` samples on ``port``, by task name and state;
-    none while a scrape fails (500) as the worker writes its sample files."""
-    try:
-        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5)
-    except urllib.error.HTTPError as error:
-        with error:
-            if error.code == 500:
-                return {}
-            raise
-    with page:
+    """The worker's ``celery_tasks_total`` samples on ``port``, by task name and state."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as page:
         return {
             (sample.labels["task"], sample.labels["state"]): sample.value
             for family in text_string_to_metric_families(page.read().decode())

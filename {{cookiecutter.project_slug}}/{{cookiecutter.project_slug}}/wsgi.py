@@ -12,6 +12,7 @@ Under gunicorn, logging is gunicorn's ``logconfig_dict`` (gunicorn.conf.py): the
 lines, gunicorn's and its access log go through one handler, in ``LOG_FORMAT`` (logs.py).
 """
 
+import functools
 import ipaddress
 import os
 from collections.abc import Callable, Iterable
@@ -37,6 +38,7 @@ def trust_forwarded_for(app: Flask, allowed: list[str]) -> None:
     direct = app.wsgi_app
     networks = [ipaddress.ip_network(entry, strict=False) for entry in allowed if entry != "*"]
 
+    @functools.lru_cache(maxsize=1024)  # a peer's answer never changes; parse it once
     def trusted(peer: str) -> bool:
         if not peer or "*" in allowed:
             return True

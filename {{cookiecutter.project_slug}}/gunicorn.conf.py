@@ -44,6 +44,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # workers of that same code, so a new release needs a restart.
 preload_app = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+# Access lines with their fields (logs.py); it does not read access_log_format.
+logger_class = "{{ cookiecutter.project_slug }}.logs.GunicornLogger"
 logconfig_dict = gunicorn_logging_config(
     env_log_format(os.environ.get("FLASK_CONFIG", "production")), loglevel.upper()
 )

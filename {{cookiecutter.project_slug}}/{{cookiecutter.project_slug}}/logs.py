@@ -3,7 +3,7 @@
 Every line has ``timestamp`` (RFC 3339, UTC), ``level``, ``logger`` and ``message``; a line
 logged while a request is served adds ``request_id``, ``method``, ``path`` and, once the
 request is authenticated, ``user_id``. gunicorn's access lines add ``status``,
-``duration_ms`` and ``client`` (``GunicornAccessFilter``).
+``duration_ms`` and ``client`` (``GunicornLogger``).
 {%- if cookiecutter.worker == "celery" %} The lines of a Celery task carry
 the ID of the request that started it (tasks.py).
 {%- endif %}
@@ -18,12 +18,16 @@ to bring these standard records back into it.
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from datetime import timedelta
 from logging.config import dictConfig
 from typing import Any
 
 from flask import Flask
+from gunicorn import glogging
+from gunicorn.http.message import Request
+from gunicorn.http.wsgi import Response
 from pythonjsonlogger.json import JsonFormatter
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -36,9 +40,6 @@ REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{1,128}")
 #: Key of the request's log fields in the WSGI environ, where gunicorn's access log finds
 #: them once the app has answered.
 ENVIRON_KEY = "{{ cookiecutter.project_slug }}.log_fields"
-#: gunicorn's access log atoms of that environ key and of the response's request ID.
-FIELDS_ATOM = "{" + ENVIRON_KEY + "}e"
-REQUEST_ID_ATOM = "{x-request-id}o"
 
 #: Fields added to every line logged in the current request or task.
 log_fields: ContextVar[dict[str, Any] | None] = ContextVar("log_fields", default=None)
@@ -56,30 +57,41 @@ class ContextFilter(logging.Filter):
         return True
 
 
-class GunicornAccessFilter(logging.Filter):
-    """Turn gunicorn's access log atoms (the record's ``args``) into fields: ``method``,
-    ``path`` (as the client sent it, without the query), ``status``, ``duration_ms``
-    (milliseconds, float), ``client`` (``REMOTE_ADDR``), ``request_id`` (the response's
-    ``X-Request-ID``), and the app's fields of that request, ``user_id`` among them.
+class GunicornLogger(glogging.Logger):
+    """gunicorn's logger (its ``logger_class`` setting) whose access lines carry their
+    fields as such: ``method``, ``path`` (as the client sent it, without the query),
+    ``status``, ``duration_ms`` (milliseconds, float), ``client`` (``REMOTE_ADDR``), and
+    the app's fields of the request (``RequestLogFields``: ``request_id``, ``user_id``).
+
+    The message is the request line and its outcome, as in the common log format:
+    ``127.0.0.1 "GET /health?probe HTTP/1.1" 200 16`` (client, request line, status, body
+    bytes). gunicorn's own ``access`` first turns every header and environ key into an
+    atom of ``access_log_format``, which this logger does not read: that took a sixth of
+    the CPU time of a ``/health`` request.
     """
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        atoms = record.args
-        if not isinstance(atoms, Mapping):
-            return True
+    def access(
+        self, resp: Response, req: Request, environ: dict[str, Any], request_time: timedelta
+    ) -> None:
+        """Log the access line of the request ``req`` answered by ``resp``, which took
+        ``request_time``; nothing when the access log is off."""
+        if not self.access_log_enabled:
+            return
+        client = environ.get("REMOTE_ADDR", "-")
         fields = {
-            "method": atoms.get("m"),
-            "path": str(atoms.get("{raw_uri}e", "")).partition("?")[0],
-            "status": int(atoms["s"]),
-            "duration_ms": atoms["D"] / 1000,
-            "client": atoms.get("h"),
-            **(atoms.get(FIELDS_ATOM) or {}),
+            "method": environ["REQUEST_METHOD"],
+            "path": environ["RAW_URI"].partition("?")[0],
+            "status": resp.status_code,
+            "duration_ms": request_time / timedelta(milliseconds=1),
+            "client": client,
+            **environ.get(ENVIRON_KEY, {}),
         }
-        if request_id := atoms.get(REQUEST_ID_ATOM):
-            fields["request_id"] = request_id
-        for name, value in fields.items():
-            record.__dict__.setdefault(name, value)
-        return True
+        self.access_log.info(
+            '%s "%s %s %s" %s %s',
+            *(client, environ["REQUEST_METHOD"], environ["RAW_URI"], environ["SERVER_PROTOCOL"]),
+            *(resp.status_code, resp.sent),
+            extra=fields,
+        )
 
 
 def formatter(log_format: str) -> logging.Formatter:
@@ -121,18 +133,13 @@ def logging_config(log_format: str, level: str) -> dict[str, Any]:
 
 
 def gunicorn_logging_config(log_format: str, level: str) -> dict[str, Any]:
-    """``logging_config`` for gunicorn's ``logconfig_dict``: its error log goes to the root
-    handler, its access log to one that adds ``GunicornAccessFilter``'s fields first."""
+    """``logging_config`` for gunicorn's ``logconfig_dict``: its error log and its access
+    log (``GunicornLogger``'s lines) go to the root handler."""
     config = logging_config(log_format, level)
-    config["filters"]["access"] = {"()": GunicornAccessFilter}
-    config["handlers"]["access"] = {
-        **config["handlers"]["stderr"],
-        "filters": ["access", "context"],
-    }
     config["loggers"].update(
         {
             "gunicorn.error": {"level": level, "handlers": [], "propagate": True},
-            "gunicorn.access": {"level": "INFO", "handlers": ["access"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": True},
         }
     )
     return config

@@ -107,7 +107,7 @@ def test_pool_gauges_follow_checkouts_and_checkins(tmp_path: Path) -> None:
 
 
 def test_a_sample_file_being_created_leaves_the_others_scraped(tmp_path: Path) -> None:
-    # A process writes its samples (multiprocess mode), as a gunicorn or Celery worker does.
+    # A process writes its samples (multiprocess mode), as each gunicorn worker does.
     script = "from prometheus_client import Counter; Counter('jobs', 'Jobs.').inc(3)"
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     subprocess.run([sys.executable, "-c", script], env=env, check=True)

@@ -165,7 +165,11 @@ def test_reload_signals_the_main_process_with_the_shells_own_kill(render) -> Non
     web = parse_unit(render() / "deploy" / "systemd" / f"{SLUG}.service")
     (reload,) = values(web, "Service", "ExecReload")
     assert reload.startswith("/bin/sh -c '") and reload.endswith("'"), reload
-    main = subprocess.Popen(["sleep", "60"])
+    # SIGHUP's default action, whatever this run inherited (nohup ignores it, and children
+    # keep an ignored signal ignored).
+    main = subprocess.Popen(
+        ["sleep", "60"], preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    )
     try:
         script = reload.removeprefix("/bin/sh -c '").removesuffix("'")
         script = script.replace("${MAINPID}", str(main.pid))

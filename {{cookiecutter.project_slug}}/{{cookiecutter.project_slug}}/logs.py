@@ -66,8 +66,8 @@ class GunicornLogger(glogging.Logger):
     The message is the request line and its outcome, as in the common log format:
     ``127.0.0.1 "GET /health?probe HTTP/1.1" 200 16`` (client, request line, status, body
     bytes). gunicorn's own ``access`` first turns every header and environ key into an
-    atom of ``access_log_format``, which this logger does not read: that took a sixth of
-    the CPU time of a ``/health`` request.
+    atom of ``access_log_format``, which this logger does not read: that cost about 30 µs
+    of CPU time a request.
     """
 
     def access(

@@ -49,7 +49,7 @@ UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\
 
 def json_lines(output: str) -> list[dict]:
     """The JSON log lines of a process's ``output``, parsed (lines that are not JSON
-    objects, such as Celery's banner, are skipped)."""
+    objects, such as the banner of a Celery started without ``--quiet``, are skipped)."""
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 

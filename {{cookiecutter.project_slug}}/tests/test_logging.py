@@ -1,9 +1,11 @@
 """Log lines (JSON or text) and request IDs: taken from the proxy or made, sent back, and
 in every line of the request."""
 
+import json
 import logging
 import re
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from datetime import datetime
 
 import pytest
@@ -81,12 +83,26 @@ def test_lines_outside_requests_have_no_request_fields(app: Flask, json_log: Jso
     assert set(line) == {"timestamp", "level", "logger", "message"}
 
 
+@pytest.fixture
+def unconfigure_logging(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """A function that leaves logging as a process starts it (no root handler, Python's
+    warnings not logged), for the test to call once it runs: pytest adds its own root
+    handlers then. Everything is put back afterwards."""
+
+    def unconfigure() -> None:
+        root = logging.getLogger()
+        monkeypatch.setattr(root, "handlers", [])
+        monkeypatch.setattr(root, "level", root.level)
+        logging.captureWarnings(False)
+
+    yield unconfigure
+    logging.captureWarnings(False)
+
+
 def test_factory_sets_up_text_lines_when_nothing_has(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    unconfigure_logging: Callable[[], None], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = logging.getLogger()
-    monkeypatch.setattr(root, "handlers", [])
-    monkeypatch.setattr(root, "level", root.level)
+    unconfigure_logging()
     app = create_app({"LOG_FORMAT": "text", "LOG_LEVEL": "INFO"})
     app.add_url_rule("/hello", "hello", lambda: str(app.logger.info("Hello")))
     capsys.readouterr()
@@ -95,3 +111,17 @@ def test_factory_sets_up_text_lines_when_nothing_has(
     match = TEXT_LINE.fullmatch(line)
     assert match, line
     assert match.groups() == ("INFO", "{{ cookiecutter.project_slug }}", "req-7", "Hello")
+
+
+def test_factory_logs_python_warnings_when_it_sets_up_logging(
+    unconfigure_logging: Callable[[], None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    unconfigure_logging()
+    create_app({"LOG_FORMAT": "json", "LOG_LEVEL": "INFO"})
+    capsys.readouterr()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")  # not the suite's "error"
+        warnings.warn("Mind the gap", UserWarning, stacklevel=1)
+    (line,) = capsys.readouterr().err.splitlines()
+    assert json.loads(line)["logger"] == "py.warnings"
+    assert "UserWarning: Mind the gap" in json.loads(line)["message"]

@@ -26,6 +26,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn import glogging
+from gunicorn.config import Config
 from gunicorn.http.message import Request
 from gunicorn.http.wsgi import Response
 from pythonjsonlogger.json import JsonFormatter
@@ -69,6 +70,12 @@ class GunicornLogger(glogging.Logger):
     atom of ``access_log_format``, which this logger does not read: that cost about 30 µs
     of CPU time a request.
     """
+
+    def setup(self, cfg: Config) -> None:
+        """Set up gunicorn's logging (``logconfig_dict``), and log Python's warnings
+        through it (logger ``py.warnings``) rather than as plain text on stderr."""
+        super().setup(cfg)
+        logging.captureWarnings(True)
 
     def access(
         self, resp: Response, req: Request, environ: dict[str, Any], request_time: timedelta
@@ -202,7 +209,10 @@ def init_app(app: Flask) -> None:
 
     The process's entry point may have configured logging already (gunicorn's
     ``logconfig_dict``, pytest); else, as ``logging.basicConfig`` would, the root logger
-    gets ``logging_config(LOG_FORMAT, LOG_LEVEL)``.
+    gets ``logging_config(LOG_FORMAT, LOG_LEVEL)``, and Python's warnings (a library's
+    ``DeprecationWarning``, Celery's warning about running as root) become log lines of
+    the logger ``py.warnings`` rather than plain text on stderr.
     """
     if not logging.getLogger().handlers:
         dictConfig(logging_config(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"]))
+        logging.captureWarnings(True)

@@ -253,7 +253,7 @@ def test_readme_install_serves_reloads_restarts_reboots_and_upgrades_under_syste
 
             # Beat's start-up is in the journal while beat runs, not once it stops.
             beat = f"{SLUG}-beat.service"
-            wait_until(lambda: "celery beat v" in journal(container, beat), "beat's banner", 15)
+            wait_until(lambda: "beat: Starting..." in journal(container, beat), "beat's start", 15)
             assert container.run(["systemctl", "is-active", beat]).stdout.strip() == "active"
 
             # The access log names the client (127.0.0.1), from nginx's X-Forwarded-For.

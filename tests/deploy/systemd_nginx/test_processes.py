@@ -4,6 +4,7 @@ the journal and when, what gunicorn tells systemd, what its JSON log lines say.
 The journal reads a process's output through a pipe, as these tests do.
 """
 
+import json
 import os
 import socket
 import subprocess
@@ -37,6 +38,14 @@ def unit_process(project: Path, unit: str, env: dict[str, str], **replace: str) 
     return command.split(), environment
 
 
+def is_json_object(line: str) -> bool:
+    """Whether ``line`` is one JSON object."""
+    try:
+        return isinstance(json.loads(line), dict)
+    except ValueError:
+        return False
+
+
 class Output:
     """A process's stdout and stderr, merged into one pipe as systemd passes them to the
     journal, read as it comes by a thread."""
@@ -59,30 +68,33 @@ class Output:
             time.sleep(0.1)
 
 
-def test_beat_start_up_reaches_the_journal_at_once(
-    render, postgres_url: str, redis_url: str, tmp_path: Path
+@pytest.mark.parametrize(
+    ("unit", "started"),
+    [("beat", "beat: Starting..."), ("worker", "ready.")],
+    ids=["beat", "worker"],
+)
+def test_celery_prints_json_lines_only_and_at_once(
+    render, postgres_url: str, redis_url: str, tmp_path: Path, unit: str, started: str
 ) -> None:
-    """Celery beat's banner (stdout) is read before its first log line (stderr, JSON), not
-    once beat stops: the unit makes Python's output unbuffered."""
+    """Every line Celery's beat and worker print is a JSON object (``--quiet``: no plain
+    text banner), and the journal reads each as it comes, not once the process stops."""
     project = render(database="postgresql", url_prefix="")
     command, env = unit_process(
         project,
-        f"{SLUG}-beat.service",
+        f"{SLUG}-{unit}.service",
         production_env(postgres_url, redis_url),
         **{f"/var/lib/{SLUG}/": f"{tmp_path}/"},
     )
+    env.update(PROMETHEUS_MULTIPROC_DIR=str(tmp_path / "metrics"), WORKER_METRICS_PORT="0")
     with subprocess.Popen(
         command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    ) as beat:
-        output = Output(beat)
+    ) as process:
+        output = Output(process)
         try:
-            output.wait_for("beat: Starting...", beat)
-            assert "celery beat v" in output.text and "LocalTime ->" in output.text, output.text
-            # Its log lines are JSON, as the production config logs.
-            messages = [line["message"] for line in json_lines(output.text)]
-            assert "beat: Starting..." in messages, output.text
+            output.wait_for(started, process)
+            assert [line for line in output.text.splitlines() if not is_json_object(line)] == []
         finally:
-            stop(beat)
+            stop(process)
             output.thread.join(timeout=10)
 
 

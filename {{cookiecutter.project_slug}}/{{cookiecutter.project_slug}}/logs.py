@@ -18,7 +18,7 @@ to bring these standard records back into it.
 import logging
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import timedelta
 from logging.config import dictConfig
@@ -30,6 +30,8 @@ from gunicorn.config import Config
 from gunicorn.http.message import Request
 from gunicorn.http.wsgi import Response
 from pythonjsonlogger.json import JsonFormatter
+
+from .middleware import Environ, Middleware, StartResponse
 
 REQUEST_ID_HEADER = "X-Request-ID"
 #: A request ID taken from the proxy: 1 to 128 letters, digits, ``.``, ``_`` or ``-``. No
@@ -152,7 +154,7 @@ def gunicorn_logging_config(log_format: str, level: str) -> dict[str, Any]:
     return config
 
 
-class RequestLogFields:
+class RequestLogFields(Middleware):
     """WSGI middleware (PEP 3333) that gives each request its ID and log fields, and sends
     the ID back.
 
@@ -164,15 +166,9 @@ class RequestLogFields:
     the mount's 404). A middleware rather than Flask's request hooks: it sees every
     response, and costs a request one call rather than three hooks.
 
-    :param wsgi_app: the WSGI application to wrap (the app's ``wsgi_app``).
     """
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         request_id = environ.get("HTTP_X_REQUEST_ID", "")
         if not REQUEST_ID_RE.fullmatch(request_id):
             request_id = uuid.uuid4().hex

@@ -15,7 +15,7 @@ app's public port answers 404 for ``/metrics``.
 import atexit
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, QueuePool
 
 from .extensions import db
+from .middleware import Environ, Middleware, StartResponse
 
 #: Where each process writes its samples when several share them (multiprocess mode);
 #: None when this process keeps its own.
@@ -97,7 +98,7 @@ def keep_url_rule(response: Response) -> Response:
     return response
 
 
-class RequestMetrics:
+class RequestMetrics(Middleware):
     """WSGI middleware (PEP 3333) that counts each response and observes its latency,
     under its method, URL rule and status, and counts the requests in progress.
 
@@ -106,15 +107,9 @@ class RequestMetrics:
     before Flask starts until it has answered, at the cost of one call. A method outside
     ``METHODS`` is counted as ``other``, so that a client cannot add label values.
 
-    :param wsgi_app: the WSGI application to wrap (the app's ``wsgi_app``).
     """
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         statuses = []
 

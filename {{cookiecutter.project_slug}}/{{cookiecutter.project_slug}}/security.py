@@ -16,8 +16,10 @@ header on its own response (an interactive API docs page, say, whose assets and
 initializer script are same-origin files but whose icons are ``data:`` images).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+
+from .middleware import Environ, Middleware, StartResponse
 {%- if cookiecutter.app_style == "full" %}
 
 #: Content-Security-Policy of HTML pages (CSP Level 3, https://www.w3.org/TR/CSP3/;
@@ -66,7 +68,7 @@ HEADERS = {
 HSTS = "max-age=31536000"
 
 
-class SecurityHeaders:
+class SecurityHeaders(Middleware):
     """WSGI middleware (PEP 3333) that adds the headers above a response does not carry.
 
     HSTS goes with a request that came over HTTPS: the WSGI ``url_scheme``, which gunicorn
@@ -74,15 +76,9 @@ class SecurityHeaders:
     (``forwarded_allow_ips``, see gunicorn.conf.py); the app never reads that header
     itself, so a client cannot ask for HSTS on plain HTTP.
 
-    :param wsgi_app: the WSGI application to wrap (the app's ``wsgi_app``).
     """
 
-    def __init__(self, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
-        self.wsgi_app = wsgi_app
-
-    def __call__(
-        self, environ: dict[str, Any], start_response: Callable[..., Any]
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         secure = environ["wsgi.url_scheme"] == "https"
 
         def add_headers(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:

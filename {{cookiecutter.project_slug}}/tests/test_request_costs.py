@@ -94,6 +94,17 @@ def test_a_request_without_a_session_cookie_builds_no_signer(
     assert "Set-Cookie" not in api.get("/api/v1/todos").headers
 
 
+def test_a_session_left_empty_is_answered_as_flask_would(client: FlaskClient) -> None:
+    response = client.get("/health")
+    assert "Set-Cookie" not in response.headers
+{%- if cookiecutter.app_style == "full" %}
+    # Flask-Login read the (empty) session: Flask says the answer varies with the cookie.
+    assert response.headers["Vary"] == "Cookie"
+{%- else %}
+    assert "Vary" not in response.headers
+{%- endif %}
+
+
 def test_only_limited_routes_resolve_rate_limits(
     monkeypatch: pytest.MonkeyPatch, client: FlaskClient, user: User
 ) -> None:

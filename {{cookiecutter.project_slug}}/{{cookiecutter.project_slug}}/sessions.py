@@ -24,9 +24,18 @@ class LazySessionInterface(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
-        """Write the session's cookie (and ``Vary: Cookie``) unless it was never used."""
-        if session or session.accessed or session.modified:
+        """Write the session's cookie as Flask does; for a session left empty and unchanged,
+        do at once what Flask would: ``Vary: Cookie`` if it was read, nothing else.
+{%- if cookiecutter.app_style == "full" %}
+
+        Flask-Login reads the session after every request (its remember-me cookie), so
+        every response without a session takes this way, an API call or a probe too.
+{%- endif %}
+        """
+        if session or session.modified:
             super().save_session(app, session, response)
+        elif session.accessed:
+            response.vary.add("Cookie")
 
 
 def init_app(app: Flask) -> None:

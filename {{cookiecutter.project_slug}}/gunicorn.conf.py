@@ -6,27 +6,32 @@ app under) is read by the application factory, which mounts the app there; then
 gunicorn does not strip it again.
 
 Prometheus metrics (``{{ cookiecutter.project_slug }}/metrics.py``): every worker writes its samples
-to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode; a fresh
-temporary directory unless set, emptied at start), and the arbiter serves their sum on
-``METRICS_HOST:METRICS_PORT`` (127.0.0.1:9464 by default), never on the app's port.
+to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode; unless
+set, a temporary directory removed at exit; emptied at start), and the arbiter serves
+their sum on ``METRICS_HOST:METRICS_PORT`` (127.0.0.1:9464 by default), never on the
+app's port.
 
-The access log's client address (``%(h)s``, ``client`` in JSON) is ``REMOTE_ADDR`` as the
-app leaves it: behind a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
+The access log's client address (``client``) is ``REMOTE_ADDR`` as the app leaves it:
+behind a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
 
 Logging: gunicorn's error and access logs and the app's lines go to stderr, one JSON object
 per line or text (``LOG_FORMAT``, by default that of ``FLASK_CONFIG``; see logs.py).
 """
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 # Set before the package is imported (below, for its logging settings): prometheus_client
-# picks its multiprocess mode when the app imports it.
-metrics_dir = Path(
-    os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="prometheus-")
-)
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+# picks its multiprocess mode when the app imports it. A temporary directory made here
+# holds a mark, which tells on_exit to remove it, also after a reload (SIGHUP reads this
+# file again, with the variable set).
+TEMPORARY_MARK = ".temporary"
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="prometheus-")
+    (Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]) / TEMPORARY_MARK).touch()
+metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 {% if cookiecutter.tracing == "opentelemetry" -%}
 from {{ cookiecutter.project_slug }} import tracing  # noqa: E402
@@ -64,6 +69,12 @@ def on_starting(server):
     the workers' totals): samples of an earlier run would add up with this one's."""
     for stale in metrics_dir.glob("*.db"):
         stale.unlink()
+
+
+def on_exit(server):
+    """Remove the metrics directory when it is a temporary one made above."""
+    if (metrics_dir / TEMPORARY_MARK).exists():
+        shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 def when_ready(server):

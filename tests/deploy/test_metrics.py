@@ -2,7 +2,7 @@
 production config, its metrics scraped from the arbiter's metrics port. The counts are
 the requests sent, summed over the workers, also over a worker killed and replaced; the
 app's own port answers 404 for /metrics; a new start begins from zero; a command leaves
-no gauge behind."""
+no gauge behind; gunicorn leaves no temporary metrics directory behind."""
 
 import os
 import re
@@ -105,3 +105,24 @@ def test_counts_sum_over_gunicorn_workers_and_survive_a_worker_restart(
 
     with gunicorn(venv, default_project, env, log, workers=2):
         assert f"http_requests_total{{{READY}}}" not in scrape(port), "a start empties it"
+
+
+def test_a_temporary_metrics_directory_is_removed_at_exit_after_a_reload(
+    default_project: Path, postgres_url: str, redis_url: str, tmp_path: Path
+) -> None:
+    """Without PROMETHEUS_MULTIPROC_DIR, gunicorn.conf.py makes a temporary directory; it
+    is gone once gunicorn exits, also after a reload (SIGHUP reads the file again)."""
+    venv = project_venv(default_project)
+    env = production_env(postgres_url, redis_url)
+    env.update({"TMPDIR": str(tmp_path), "METRICS_PORT": str(free_port())})
+    log = tmp_path / "gunicorn.log"
+    with gunicorn(venv, default_project, env, log, workers=1) as base:
+        (made,) = tmp_path.glob("prometheus-*")
+        send(base, 1)
+        assert list(made.glob("counter_*.db")), "the workers write there"
+        worker = next(made.glob("counter_*.db")).stem.rpartition("_")[2]
+        stat = Path(f"/proc/{worker}/stat").read_text().rpartition(")")[2].split()
+        os.kill(int(stat[1]), signal.SIGHUP)  # the worker's parent: gunicorn's arbiter
+        wait_until(lambda: log.read_text().count("Booting worker") >= 2, "the reload",
+                   details=log.read_text)  # fmt: skip
+    assert not list(tmp_path.glob("prometheus-*")), "removed at exit"

@@ -92,6 +92,22 @@ def test_upload_over_the_limit_goes_back_to_the_form(
     assert [(todo.title, todo.attachment_name) for todo in todos(app)] == [("Draft", None)]
 
 
+def test_a_kept_title_is_shown_by_its_own_form_only(logged_in: FlaskClient, app: Flask) -> None:
+    add(logged_in, "First")
+    add(logged_in, "Second")
+    first, second = todos(app)
+    page = f"/todos/{first.id}/edit"
+    token = csrf_token(logged_in, page)
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    data = {"title": "Too big", "csrf_token": token, "attachment": (io.BytesIO(b"x" * 2048), "a")}
+    assert logged_in.post(page, data=data).status_code == 302
+    # Another todo's form loads first (another tab, say): it keeps its own title.
+    other = logged_in.get(f"/todos/{second.id}/edit").get_data(as_text=True)
+    assert 'value="Second"' in other and "Too big" not in other
+    assert 'value="First"' in logged_in.get(page).get_data(as_text=True)
+    assert "Too big" not in logged_in.get("/todos/").get_data(as_text=True)
+
+
 def test_edit_toggle_delete(logged_in: FlaskClient, app: Flask) -> None:
     add(logged_in, "Draft")
     [todo] = todos(app)

@@ -3,7 +3,18 @@
 Every POST carries a CSRF token, checked by Flask-WTF's ``CSRFProtect`` before the view runs.
 """
 
-from flask import Blueprint, {{ "current_app, " if cookiecutter.worker == "celery" }}flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+{%- if cookiecutter.worker == "celery" %}
+    current_app,
+{%- endif %}
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -27,7 +38,8 @@ from .tasks import purge_completed_todos
 bp = Blueprint("todos", __name__, url_prefix="/todos")
 bp.add_app_template_filter(human_size)
 
-#: Session key of the title of a form refused as too large, shown again by the next form.
+#: Session key of the title of a form refused as too large, with the form's path: shown
+#: again by that form (``draft_title``).
 DRAFT_TITLE = "draft_title"
 
 
@@ -35,6 +47,14 @@ DRAFT_TITLE = "draft_title"
 @login_required
 def require_login() -> None:
     """Every todo page needs a logged-in user (Flask-Login redirects to the login page)."""
+
+
+def draft_title(default: str | None) -> str | None:
+    """The title that this page's form sent in a body refused as too large
+    (``upload_too_large`` keeps it), else ``default``. A kept title is read once, by the
+    next todo page: any other page than its form's drops it."""
+    draft = session.pop(DRAFT_TITLE, None)
+    return draft["title"] if draft and draft["path"] == request.path else default
 
 
 def save_form(form: TodoForm, todo: Todo) -> None:
@@ -50,7 +70,7 @@ def save_form(form: TodoForm, todo: Todo) -> None:
 @bp.route("/", methods=["GET", "POST"])
 def index() -> Response | str:
     """List the user's todos; POST adds one."""
-    form = TodoForm(title=session.pop(DRAFT_TITLE, None))
+    form = TodoForm(title=draft_title(None))
     if form.validate_on_submit():
         save_form(form, Todo(user_id=current_user.id))
         flash("Todo added.", "success")
@@ -73,7 +93,7 @@ def edit(todo_id: int) -> Response | str:
     todo = own_todo(todo_id, current_user.id)
     # Not ``obj=todo``: the form's ``attachment`` (a file to upload) would take the todo's
     # stored bytes when none is sent.
-    form = EditTodoForm(title=session.pop(DRAFT_TITLE, todo.title), done=todo.done)
+    form = EditTodoForm(title=draft_title(todo.title), done=todo.done)
     if form.validate_on_submit():
         if form.remove_attachment.data:
             todo.clear_attachment()
@@ -92,7 +112,7 @@ def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]
         return handle_http_exception(error)
     title = leading_text_fields().get("title")
     if title:
-        session[DRAFT_TITLE] = title[:TITLE_MAX]
+        session[DRAFT_TITLE] = {"path": request.path, "title": title[:TITLE_MAX]}
     return back_to_form(f"The file is too large: attachments can be up to {upload_limit()}.")
 
 

@@ -173,6 +173,14 @@ def test_row_controls_are_big_enough_to_tap(logged_in: FlaskClient, app: Flask) 
     assert (action["min-width"], action["min-height"]) == ("44px", "44px")
 
 
+def test_header_links_are_big_enough_to_tap(logged_in: FlaskClient) -> None:
+    page = logged_in.get("/todos/").get_data(as_text=True)
+    header = page.partition("<header")[2].partition("</header>")[0]
+    assert re.findall(r"<a [^>]*>([^<]+)</a>", header)[1:] == ["Todos"]
+    link = css_rules(logged_in)[".site-header a"]
+    assert (link["min-height"], link["display"]) == ("44px", "inline-flex")
+
+
 def test_the_file_input_is_styled_like_the_form(logged_in: FlaskClient) -> None:
     assert 'type="file"' in logged_in.get("/todos/").get_data(as_text=True)
     rules = css_rules(logged_in)

@@ -206,8 +206,8 @@ def init_app(app: Flask) -> None:
     The process's entry point may have configured logging already (gunicorn's
     ``logconfig_dict``, pytest); else, as ``logging.basicConfig`` would, the root logger
     gets ``logging_config(LOG_FORMAT, LOG_LEVEL)``, and Python's warnings (a library's
-    ``DeprecationWarning``, Celery's warning about running as root) become log lines of
-    the logger ``py.warnings`` rather than plain text on stderr.
+    ``DeprecationWarning``, say) become log lines of the logger ``py.warnings`` rather
+    than plain text on stderr.
     """
     if not logging.getLogger().handlers:
         dictConfig(logging_config(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"]))

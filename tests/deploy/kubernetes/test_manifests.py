@@ -133,7 +133,8 @@ def test_config_and_secret_example_hold_the_apps_settings(rendered: Rendered) ->
 def test_worker_and_single_beat_run_celery(rendered: Rendered) -> None:
     app = f"{SLUG}.worker:celery_app"
     worker = rendered.container("worker")
-    assert worker["command"][:4] == ["celery", "-A", app, "worker"]
+    # --quiet: no plain-text banner among the JSON lines.
+    assert worker["command"][:5] == ["celery", "-A", app, "--quiet", "worker"]
     ping = f'celery -A {app} inspect ping --destination "celery@$HOSTNAME"'
     for probe in ("readinessProbe", "livenessProbe"):
         command = worker[probe]["exec"]["command"]
@@ -142,7 +143,7 @@ def test_worker_and_single_beat_run_celery(rendered: Rendered) -> None:
     assert beat["replicas"] == 1
     assert beat["strategy"] == {"type": "Recreate"}
     assert rendered.container("beat")["command"] == [
-        "celery", "-A", app, "beat", "--loglevel", "INFO",
+        "celery", "-A", app, "--quiet", "beat", "--loglevel", "INFO",
         "--schedule", "/tmp/celerybeat-schedule",
     ]  # fmt: skip
 

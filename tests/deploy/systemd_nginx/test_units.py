@@ -62,7 +62,8 @@ def test_units_run_the_documented_commands_as_the_service_user(project: Path) ->
     assert values(web, "Service", "ExecStart") == [
         f"{VENV_BIN}/gunicorn -c gunicorn.conf.py {SLUG}.wsgi:app"
     ]
-    assert values(worker, "Service", "ExecStart") == [f"{celery} worker --loglevel INFO"]
+    # --quiet: no plain-text banner among the JSON lines (see test_processes).
+    assert values(worker, "Service", "ExecStart") == [f"{celery} --quiet worker --loglevel INFO"]
     # The worker's metrics: its pool processes' samples in its private /tmp, served on
     # 127.0.0.1 (the default, which the env file keeps).
     assert values(worker, "Service", "Environment") == [
@@ -72,7 +73,7 @@ def test_units_run_the_documented_commands_as_the_service_user(project: Path) ->
     assert values(worker, "Service", "PrivateTmp") == ["yes"]
     assert "METRICS_HOST" not in parse_env_file(project / "deploy" / f"{SLUG}.env.example")
     assert values(beat, "Service", "ExecStart") == [
-        f"{celery} beat --loglevel INFO --schedule /var/lib/{SLUG}/celerybeat-schedule"
+        f"{celery} --quiet beat --loglevel INFO --schedule /var/lib/{SLUG}/celerybeat-schedule"
     ]
     sqlite = "sqlite" in parse_env_file(project / "deploy" / f"{SLUG}.env.example")["DATABASE_URL"]
     for unit in (web, worker, beat):

@@ -47,6 +47,14 @@ FREE_METRICS_PORTS = {"METRICS_PORT": "0", "WORKER_METRICS_PORT": "0"}
 UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
 
 
+def parse_env_file(path: Path) -> dict[str, str]:
+    """An environment file of ``KEY=value`` lines (systemd's EnvironmentFile=, a
+    ``.env``): comments and blank lines skipped, no quotes used in ours."""
+    lines = (line.strip() for line in path.read_text().splitlines())
+    pairs = (line.partition("=") for line in lines if line and not line.startswith("#"))
+    return {key: value for key, _, value in pairs}
+
+
 def json_lines(output: str) -> list[dict]:
     """The JSON log lines of a process's ``output``, parsed (lines that are not JSON
     objects, such as the banner of a Celery started without ``--quiet``, are skipped)."""

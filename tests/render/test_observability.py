@@ -2,22 +2,13 @@
 module and tests, its settings in the README and in each deploy target's environment),
 (that nothing of either is left when it is not chosen: test_render.py)."""
 
-import re
-from pathlib import Path
-
 import pytest
 import yaml
 
-from ..helpers import DEFAULT_SLUG, assert_lint_clean, locked_versions
+from ..helpers import DEFAULT_SLUG, assert_lint_clean, locked_versions, parse_env_file
 from .test_render import configuration_table
 
 BOTH = {"error_tracking": "sentry", "tracing": "opentelemetry"}
-
-
-def env_file(path: Path) -> dict[str, str]:
-    """``NAME=value`` lines of an environment file (comments and blank lines skipped)."""
-    lines = path.read_text().splitlines()
-    return dict(line.split("=", 1) for line in lines if re.match(r"[A-Z_]+=", line))
 
 
 @pytest.mark.parametrize("worker", ["celery", "none"])
@@ -39,7 +30,7 @@ def test_both_options_bring_their_packages_modules_tests_and_settings(bake, work
     assert "def post_fork" in (project / "gunicorn.conf.py").read_text()
     table = configuration_table(project)
     assert {"SENTRY_DSN", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME"} <= table.keys()
-    example = env_file(project / ".env.example")
+    example = parse_env_file(project / ".env.example")
     assert example["SENTRY_DSN"] == example["OTEL_EXPORTER_OTLP_ENDPOINT"] == ""  # both off
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     environment = compose["x-app"]["environment"]
@@ -59,6 +50,6 @@ def test_kubernetes_and_systemd_environments_name_the_settings(bake) -> None:
     assert "--from-literal=SENTRY_DSN=" in readme
 
     project = bake(**BOTH, deploy_target="systemd-nginx")
-    env = env_file(project / "deploy" / f"{DEFAULT_SLUG}.env.example")
+    env = parse_env_file(project / "deploy" / f"{DEFAULT_SLUG}.env.example")
     assert env["SENTRY_DSN"] == env["OTEL_EXPORTER_OTLP_ENDPOINT"] == ""
     assert env["OTEL_SERVICE_NAME"] == DEFAULT_SLUG

@@ -64,13 +64,6 @@ def values(unit: dict[str, list[tuple[str, str]]], section: str, key: str) -> li
     return [value for name, value in unit.get(section, []) if name == key]
 
 
-def parse_env_file(path: Path) -> dict[str, str]:
-    """An EnvironmentFile= of KEY=value lines (no quotes used in ours)."""
-    lines = (line.strip() for line in path.read_text().splitlines())
-    pairs = (line.partition("=") for line in lines if line and not line.startswith("#"))
-    return {key: value for key, _, value in pairs}
-
-
 def systemd_root(project: Path, root: Path) -> list[str]:
     """Lay out ``root`` as a host where deploy/install.sh ran, for ``--root=``.
 

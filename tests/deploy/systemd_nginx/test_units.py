@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from ...helpers import BIN, run
+from ...helpers import BIN, parse_env_file, run
 from .deploy_files import (
     APP_DIR,
     MAX_EXPOSURE,
     SLUG,
     SOCKET_PATH,
     VENV_BIN,
-    parse_env_file,
     parse_unit,
     systemd_root,
     tool,

@@ -31,9 +31,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "db", "login_manager" if cookiecutter.app_style == "full"] | select | join(", ") }}
-{%- if cookiecutter.app_style == "full" %}
 from .logs import bind
-{%- endif %}
 
 #: Column lengths, shared with the validation rules of forms and schemas.
 USERNAME_MAX = 64
@@ -247,17 +245,22 @@ def create_user(username: str, password: str) -> User:
         db.session.rollback()
         raise UsernameTakenError(username) from None
     return user
+
+
+def authenticated_user(user_id: int) -> User | None:
+    """The user user_id that a request authenticated as (a session, a token), or
+    None when there is none; the request's log lines then carry the user's id."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        bind(user_id=user.id)
+    return user
 {%- if cookiecutter.app_style == "full" %}
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader: the user whose id the session holds, or None; the
-    request's log lines then carry the user's id."""
-    user = db.session.get(User, int(user_id))
-    if user is not None:
-        bind(user_id=user.id)
-    return user
+    """Flask-Login's user loader: the user whose id the session holds, or None."""
+    return authenticated_user(int(user_id))
 {%- endif %}
 {%- if cookiecutter.cache == "redis" %}
 

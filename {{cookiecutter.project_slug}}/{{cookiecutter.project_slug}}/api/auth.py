@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..errors import problem
 from ..extensions import db
 from ..logs import bind
-from ..models import User
+from ..models import User, authenticated_user
 from ..openapi import BASIC_AUTH, BEARER_AUTH, error_response
 from . import bp
 
@@ -59,10 +59,7 @@ def verify_token(token: str) -> User | None:
         data = serializer().loads(token, max_age=current_app.config["API_TOKEN_MAX_AGE"])
     except BadData:  # a bad signature, an expired token, an unreadable payload
         return None
-    user = db.session.get(User, data["user_id"])
-    if user is not None:
-        bind(user_id=user.id)
-    return user
+    return authenticated_user(data["user_id"])
 
 
 def auth_error(status: int) -> Response:

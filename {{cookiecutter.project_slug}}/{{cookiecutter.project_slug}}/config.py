@@ -289,7 +289,7 @@ class Config:
     def CACHE_OPTIONS(self) -> dict[str, float]:  # noqa: N802
         """Options of the cache's Redis client: bounded waits (seconds), so that a Redis
         outage only slows a request by these; Flask-Caching then computes without the
-        cache. None for the in-process cache, whose constructor takes no such option."""
+        cache. No options for the in-process cache, whose constructor takes none of these."""
         if self.CACHE_TYPE == "SimpleCache":
             return {}
         return {

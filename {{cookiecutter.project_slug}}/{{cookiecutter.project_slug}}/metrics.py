@@ -13,6 +13,7 @@ app's public port answers 404 for ``/metrics``.
 """
 
 import atexit
+import functools
 import os
 import time
 from collections.abc import Iterable
@@ -91,6 +92,17 @@ POOL_OVERFLOW = Gauge(
 )
 
 
+@functools.cache
+def request_series(method: str, endpoint: str, status: str) -> tuple[Counter, Histogram]:
+    """The series of ``REQUESTS`` and ``REQUEST_DURATION`` with these label values, looked
+    up once: their values are bounded (see above), and prometheus_client's own lookup
+    (``labels``) checks and converts them again on every call."""
+    return (
+        REQUESTS.labels(method, endpoint, status),
+        REQUEST_DURATION.labels(method, endpoint, status),
+    )
+
+
 def keep_url_rule(response: Response) -> Response:
     """``after_request`` function: leave the request's URL rule in the WSGI environ, where
     ``RequestMetrics`` reads it once the app has answered (Flask then forgets the request)."""
@@ -128,8 +140,9 @@ class RequestMetrics(Middleware):
                 environ.get(RULE_KEY, UNMATCHED),
                 statuses[-1][:3] if statuses else "500",
             )
-            REQUESTS.labels(*labels).inc()
-            REQUEST_DURATION.labels(*labels).observe(time.perf_counter() - started)
+            count, duration = request_series(*labels)
+            count.inc()
+            duration.observe(time.perf_counter() - started)
 
 
 def instrument_pool(engine: Engine) -> None:

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 import pytest
-from flask import Flask, Response, request_finished
+from flask import Flask, Response, request_finished, url_for
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -111,6 +111,26 @@ def test_a_json_client_failing_the_csrf_check_gets_problem_details(client: Flask
     response = client.post("/auth/register", headers={"Accept": "application/json"})
     assert (response.status_code, response.mimetype) == (400, "application/problem+json")
     assert "CSRF" in response.get_json()["detail"]
+
+
+def test_every_page_that_changes_something_checks_the_csrf_token(
+    logged_in: FlaskClient, app: Flask
+) -> None:
+    # Flask-WTF checks where a blueprint asks (WTF_CSRF_CHECK_DEFAULT is off): every unsafe
+    # method of every route outside the API (bearer tokens, no cookies) must ask.
+    unsafe = {"POST", "PUT", "PATCH", "DELETE"}
+    with app.test_request_context():
+        checked = [
+            (method, url_for(rule.endpoint, **dict.fromkeys(rule.arguments, 1)))
+            for rule in app.url_map.iter_rules()
+            if not rule.endpoint.startswith("api")
+            for method in sorted(unsafe & (rule.methods or set()))
+        ]
+    assert ("POST", "/auth/logout") in checked and ("POST", "/todos/1/delete") in checked
+    for method, url in checked:
+        response = logged_in.open(url, method=method, headers={"Accept": "application/json"})
+        assert response.status_code == 400, (method, url)
+        assert "CSRF" in response.get_json()["detail"], (method, url)
 
 
 def test_login_and_logout(client: FlaskClient, user: User) -> None:

@@ -3,7 +3,8 @@
 Each test watches one cost through a public hook (an ORM event, a spy on a method) and
 fails when it comes back: a todo listing building ORM objects or counting in a statement
 of its own, a request without a session cookie building the session's signer, a route
-with no limit resolving rate limits.
+with no limit resolving rate limits{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the
+session (Flask-Login's remember-me cookie){% endif %}.
 """
 
 import io
@@ -13,6 +14,9 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
+{%- if cookiecutter.app_style == "full" %}
+from flask_login import LoginManager
+{%- endif %}
 from sqlalchemy import event
 
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
@@ -95,13 +99,36 @@ def test_a_request_without_a_session_cookie_builds_no_signer(
 
 
 def test_a_session_left_empty_is_answered_as_flask_would(client: FlaskClient) -> None:
+{%- if cookiecutter.app_style == "full" %}
+    # The home page read the (empty) session for its user: Flask says that the answer
+    # varies with the cookie, and sends none.
+    response = client.get("/")
+    assert "Set-Cookie" not in response.headers
+    assert response.headers["Vary"] == "Cookie"
+{%- endif %}
     response = client.get("/health")
     assert "Set-Cookie" not in response.headers
-{%- if cookiecutter.app_style == "full" %}
-    # Flask-Login read the (empty) session: Flask says the answer varies with the cookie.
-    assert response.headers["Vary"] == "Cookie"
-{%- else %}
     assert "Vary" not in response.headers
+{%- if cookiecutter.app_style == "full" %}
+
+
+def test_api_calls_and_probes_leave_the_remember_me_cookie_alone(
+    monkeypatch: pytest.MonkeyPatch, logged_in: FlaskClient, token: str
+) -> None:
+    # Flask-Login's hook (PageLoginManager) runs for the pages only: with the cookie
+    # renewed on every request, a page renews it, an API call or a probe does not.
+    logged_in.application.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
+    hooks = spy(monkeypatch, LoginManager, "_update_remember_cookie")
+    cookies = logged_in.get("/todos/").headers.getlist("Set-Cookie")
+    assert any(cookie.startswith("remember_token=") for cookie in cookies)
+    assert len(hooks) == 1
+    probe = logged_in.get("/health")
+    call = logged_in.get("/api/v1/todos", headers={"Authorization": f"Bearer {token}"})
+    for response in (probe, call):
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers
+        assert "Vary" not in response.headers
+    assert len(hooks) == 1
 {%- endif %}
 
 

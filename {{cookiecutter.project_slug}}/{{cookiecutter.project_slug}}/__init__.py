@@ -88,7 +88,6 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
 {%- if cookiecutter.app_style == "full" %}
     app.register_blueprint(auth_bp)
     app.register_blueprint(todos_bp)
-    csrf.exempt(api.bp)
 {%- endif %}
     mount.init_app(app)
     # WSGI middleware around all of the above, the mount's 404 included; the last outermost.

@@ -8,11 +8,12 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .extensions import db
-from .forms import LoginForm, RegisterForm
+from .forms import LoginForm, RegisterForm, check_csrf
 from .models import User, UsernameTakenError, create_user
 from .ratelimits import login_limit, register_limit
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp.before_request(check_csrf)  # first: a POST without its token goes no further
 
 
 def safe_next(target: str | None) -> str:

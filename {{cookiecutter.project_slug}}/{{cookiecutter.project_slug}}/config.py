@@ -269,6 +269,9 @@ class Config:
 {%- if cookiecutter.app_style == "full" %}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        #: Flask-WTF checks CSRF tokens where the page blueprints ask (``forms.check_csrf``),
+        #: not on every request: the API and the probes take no form.
+        self.WTF_CSRF_CHECK_DEFAULT = False
 {%- endif %}
 {%- if cookiecutter.cache == "redis" %}
 

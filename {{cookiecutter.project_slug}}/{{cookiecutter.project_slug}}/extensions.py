@@ -4,7 +4,8 @@ Each extension follows Flask's extension pattern (``ext.init_app(app)``), so one
 module-level object serves every app the factory builds, including the test apps.
 """
 
-{% if cookiecutter.cache == "redis" %}from flask_caching import Cache
+{% if cookiecutter.app_style == "full" %}from flask import Response, request
+{% endif %}{% if cookiecutter.cache == "redis" %}from flask_caching import Cache
 {% endif %}{% if cookiecutter.use_cors %}from flask_cors import CORS
 {% endif %}from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -74,7 +75,33 @@ cache = Cache()
 cors = CORS(resources={r"/api/*": {}}, supports_credentials=False)
 {%- endif %}
 {%- if cookiecutter.app_style == "full" %}
+
+
+class PageLoginManager(LoginManager):
+    """Flask-Login's ``LoginManager``, whose remember-me cookie is looked after for the
+    pages that log users in and out, not for every request.
+
+    ``init_app`` registers an ``after_request`` function that sets, refreshes or clears
+    the remember-me cookie. It reads the session, so every response, an API call's and a
+    probe's too, would pay for that and say ``Vary: Cookie`` (Flask's rule for a session
+    read). Only the page blueprints (``page_blueprints``) use the session: the API
+    authenticates each request with a bearer token, and the probes nobody. The function
+    returns at once for any other request. The method is Flask-Login's, not part of its
+    documented API: ``tests/test_request_costs.py`` fails if a new version stops calling
+    it so.
+    """
+
+    #: The blueprints whose views log users in and out, or need a logged-in user.
+    page_blueprints = frozenset({"auth", "todos"})
+
+    def _update_remember_cookie(self, response: Response) -> Response:
+        if request.blueprint in self.page_blueprints:
+            return super()._update_remember_cookie(response)
+        return response
+
+
+#: CSRF tokens of the forms, checked by the page blueprints (``forms.check_csrf``).
 csrf = CSRFProtect()
-login_manager = LoginManager()
+login_manager = PageLoginManager()
 login_manager.login_view = "auth.login"
 {%- endif %}

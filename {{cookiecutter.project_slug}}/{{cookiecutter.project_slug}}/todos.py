@@ -1,6 +1,6 @@
 """The ``todos`` blueprint: the todo pages of the logged-in user.
 
-Every POST carries a CSRF token, checked by Flask-WTF's ``CSRFProtect`` before the view runs.
+Every POST carries a CSRF token, checked by Flask-WTF before the view runs (``check_csrf``).
 """
 
 from flask import (
@@ -29,7 +29,7 @@ from .attachments import (
 )
 from .errors import back_to_form, handle_http_exception, wants_json
 from .extensions import db
-from .forms import EditTodoForm, TodoForm
+from .forms import EditTodoForm, TodoForm, check_csrf
 from .models import TITLE_MAX, Todo, own_todo, todo_counts
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import purge_completed_todos
@@ -37,6 +37,7 @@ from .tasks import purge_completed_todos
 
 bp = Blueprint("todos", __name__, url_prefix="/todos")
 bp.add_app_template_filter(human_size)
+bp.before_request(check_csrf)  # first: a POST without its token goes no further
 
 #: Session key of the title of a form refused as too large, with the form's path: shown
 #: again by that form (``draft_title``).

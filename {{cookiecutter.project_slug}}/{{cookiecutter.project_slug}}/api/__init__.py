@@ -1,8 +1,8 @@
 """The ``api`` blueprint: the JSON API under ``/api/v1``, and its OpenAPI document.
 
 Clients authenticate with a bearer token (RFC 6750) obtained from ``POST /api/v1/tokens``
-with HTTP Basic credentials (RFC 7617). The API is exempt from CSRF protection because
-it never reads the session cookie. Errors are Problem Details (see ``errors``).
+with HTTP Basic credentials (RFC 7617). It never reads a session cookie, so it needs no
+CSRF protection. Errors are Problem Details (see ``errors``).
 
 flask-smorest parses each request with the route's marshmallow schemas and writes the
 OpenAPI 3.1 document, served at ``/api/v1/openapi.json``; ``docs`` serves Swagger UI.

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, start_http_server
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
@@ -54,8 +54,6 @@ if MULTIPROC_DIR:
 
 #: The ``endpoint`` label of a request that matched no URL rule (a 404 or a redirect).
 UNMATCHED = "unmatched"
-#: Key of the request's URL rule in the WSGI environ (``keep_url_rule``).
-RULE_KEY = "{{ cookiecutter.project_slug }}.url_rule"
 #: The methods counted under their own name (RFC 9110, section 9, and RFC 5789's PATCH).
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -103,13 +101,6 @@ def request_series(method: str, endpoint: str, status: str) -> tuple[Counter, Hi
     )
 
 
-def keep_url_rule(response: Response) -> Response:
-    """``after_request`` function: leave the request's URL rule in the WSGI environ, where
-    ``RequestMetrics`` reads it once the app has answered (Flask then forgets the request)."""
-    request.environ[RULE_KEY] = request.url_rule.rule if request.url_rule else UNMATCHED
-    return response
-
-
 class RequestMetrics(Middleware):
     """WSGI middleware (PEP 3333) that counts each response and observes its latency,
     under its method, URL rule and status, and counts the requests in progress.
@@ -123,23 +114,22 @@ class RequestMetrics(Middleware):
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
-        statuses = []
+        answered = [UNMATCHED, "500"]  # endpoint and status, once the app has answered
 
-        def keep_status(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
-            statuses.append(status)
+        def keep_labels(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            # Flask's request is in the environ (werkzeug's "werkzeug.request") until the
+            # request ends, after its response has started: its URL rule is known here.
+            rule = getattr(environ.get("werkzeug.request"), "url_rule", None)
+            answered[:] = rule.rule if rule else UNMATCHED, status[:3]
             return start_response(status, headers, *exc_info)
 
         IN_PROGRESS.inc()
         try:
-            return self.wsgi_app(environ, keep_status)
+            return self.wsgi_app(environ, keep_labels)
         finally:
             IN_PROGRESS.dec()
             method = environ["REQUEST_METHOD"]
-            labels = (
-                method if method in METHODS else "other",
-                environ.get(RULE_KEY, UNMATCHED),
-                statuses[-1][:3] if statuses else "500",
-            )
+            labels = (method if method in METHODS else "other", *answered)
             count, duration = request_series(*labels)
             count.inc()
             duration.observe(time.perf_counter() - started)
@@ -176,9 +166,8 @@ def instrument_pool(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Label the requests of ``app`` by URL rule and measure the pool of its engine (after
-    ``db.init_app``). The factory wraps the app in ``RequestMetrics``, which counts them."""
-    app.after_request(keep_url_rule)
+    """Measure the pool of the engine of ``app`` (after ``db.init_app``). The factory
+    wraps the app in ``RequestMetrics``, which counts its requests."""
     with app.app_context():
         instrument_pool(db.engine)
 

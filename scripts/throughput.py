@@ -19,10 +19,12 @@ gunicorn workers spent a request (from /proc, Linux). It prints them, the ratios
 each round (by req/s, and by CPU: B's CPU time a request over A's), their median and
 range, and the load average. Requests per second are what the issue's goals speak of, but
 on a machine busy with other work they swing from one run to the next; the CPU time a
-request hardly moves, and on cores of their own the req/s ratio would come near it
-(a little higher: wrk and PostgreSQL cost both sides the same). A measure in which all
-of wrk's connections went to one worker is made again (``wrk``): it would halve that
-side's figures. Both answers are compared first: the same JSON body, or it stops.
+request moves less (on a shared virtual machine it too has swung by a fifth between
+measures of the same code), and on cores of their own the req/s ratio would come near it
+(a little higher: wrk and PostgreSQL cost both sides the same). Read the medians of many
+rounds. A measure in which all of wrk's connections went to one worker is made again
+(``wrk``): it would halve that side's figures; a round in which that keeps happening is
+left out. Both answers are compared first: the same JSON body, or it stops.
 
 Run it through ``bash scripts/throughput.sh [--rounds N] [--duration S]``, which prepares
 .venv and the servers; it needs ``wrk`` (Debian: ``apt-get install wrk``). The servers
@@ -30,6 +32,7 @@ come from ``TEST_POSTGRES_URL`` and ``TEST_REDIS_URL``.
 """
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import os
@@ -161,6 +164,10 @@ REQUESTS = re.compile(r"(\d+) requests in .*Requests/sec:\s+([\d.]+)", re.S)
 PATHS = {"todos": "/api/v1/todos", "health": "/health"}
 
 
+class WorkerIdle(RuntimeError):
+    """Every measure of one side left a gunicorn worker idle (``wrk``)."""
+
+
 @dataclasses.dataclass
 class Server:
     """One side under gunicorn: its base URL and the file holding its arbiter's pid."""
@@ -189,8 +196,8 @@ def wrk(server: Server, path: str, seconds: int, args: argparse.Namespace, token
     worker, not of the server: it is made again, up to ``ATTEMPTS`` times in all.
 
     :returns: the requests per second, and the workers' CPU time a request in µs.
-    :raises RuntimeError: when a response was not 2xx or 3xx, wrk failed, or every
-        attempt left a worker idle.
+    :raises RuntimeError: when a response was not 2xx or 3xx, or wrk failed.
+    :raises WorkerIdle: when every attempt left a worker idle.
     """
     command = [
         "wrk",
@@ -211,7 +218,7 @@ def wrk(server: Server, path: str, seconds: int, args: argparse.Namespace, token
         if min(used) >= IDLE_SHARE * max(used):
             return float(found.group(2)), sum(used) / int(found.group(1)) * 1e6
         print(f"  (again: a worker of {server.base} got no connection)", flush=True)
-    raise RuntimeError(f"{server.base + path}: a worker stayed idle in {ATTEMPTS} attempts")
+    raise WorkerIdle(f"a worker of {server.base} stayed idle in {ATTEMPTS} measures")
 
 
 def body(url: str, token: str) -> object:
@@ -230,17 +237,24 @@ def measure(args: argparse.Namespace, a: Server, b: Server, token: str) -> dict:
     """Alternate the measures of ``a`` and ``b`` for ``args.rounds`` rounds after a
     warm-up; print each. Returns, for each of ``PATHS``, the ratios A/B of each round:
     ``{"todos": {"req/s": [...], "CPU": [...]}, ...}``, the second being B's CPU time a
-    request over A's (what A would serve of B's requests on cores of its own)."""
+    request over A's (what A would serve of B's requests on cores of its own). A round in
+    which one side's workers could not both be loaded (``WorkerIdle``) is left out of that
+    path's ratios, and says so."""
     for path in PATHS.values():
         for server in (a, b):
-            wrk(server, path, args.warmup, args, token)
+            with contextlib.suppress(WorkerIdle):  # it warmed one worker up at least
+                wrk(server, path, args.warmup, args, token)
     ratios = {name: {"req/s": [], "CPU": []} for name in PATHS}
     for number in range(1, args.rounds + 1):
         figures = []
         for name, path in PATHS.items():
-            (a_rate, a_cpu), (b_rate, b_cpu) = (
-                wrk(server, path, args.duration, args, token) for server in (a, b)
-            )
+            try:
+                (a_rate, a_cpu), (b_rate, b_cpu) = (
+                    wrk(server, path, args.duration, args, token) for server in (a, b)
+                )
+            except WorkerIdle as idle:
+                figures.append(f"  {name:6} not counted: {idle}")
+                continue
             ratios[name]["req/s"].append(a_rate / b_rate)
             ratios[name]["CPU"].append(b_cpu / a_cpu)
             figures.append(
@@ -309,11 +323,14 @@ def main(args: argparse.Namespace) -> int:
                     return 1
     for name, kinds in ratios.items():
         for kind, values in kinds.items():
+            if not values:
+                print(f"{name} by {kind}: no round counted")
+                continue
             median = statistics.median(values)
             verdict = "meets" if median >= GOALS[name] else "misses"
             print(
-                f"{name} by {kind}: A/B median {median:.2f}, range {min(values):.2f} to "
-                f"{max(values):.2f} ({verdict} the goal of {GOALS[name]})"
+                f"{name} by {kind}: A/B median {median:.2f} of {len(values)} rounds, range "
+                f"{min(values):.2f} to {max(values):.2f} ({verdict} the goal of {GOALS[name]})"
             )
     return 0
 

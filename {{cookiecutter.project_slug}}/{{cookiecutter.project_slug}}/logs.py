@@ -166,7 +166,6 @@ class RequestLogFields(Middleware):
     whoever made it (a view, an error handler, the mount's 404). A middleware rather than
     Flask's request hooks: it sees every response, and costs a request one call rather
     than three hooks.
-
     """
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:

@@ -109,7 +109,6 @@ class RequestMetrics(Middleware):
     those that another hook makes (a rate limit's 429) and the mount's 404 included, from
     before Flask starts until it has answered, at the cost of one call. A method outside
     ``METHODS`` is counted as ``other``, so that a client cannot add label values.
-
     """
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:

@@ -75,7 +75,6 @@ class SecurityHeaders(Middleware):
     sets to ``https`` from ``X-Forwarded-Proto`` only for a trusted proxy
     (``forwarded_allow_ips``, see gunicorn.conf.py); the app never reads that header
     itself, so a client cannot ask for HSTS on plain HTTP.
-
     """
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:

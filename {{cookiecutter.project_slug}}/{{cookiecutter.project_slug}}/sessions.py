@@ -28,8 +28,8 @@ class LazySessionInterface(SecureCookieSessionInterface):
         do at once what Flask would: ``Vary: Cookie`` if it was read, nothing else.
 {%- if cookiecutter.app_style == "full" %}
 
-        Flask-Login reads the session after every request (its remember-me cookie), so
-        every response without a session takes this way, an API call or a probe too.
+        A page that shows who is logged in (Flask-Login's current_user) reads the
+        session, so every such page without a session takes this way.
 {%- endif %}
         """
         if session or session.modified:

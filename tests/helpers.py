@@ -7,6 +7,7 @@ The servers come from ``TEST_POSTGRES_URL``, ``TEST_MYSQL_URL``, ``TEST_REDIS_UR
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -22,6 +23,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -53,6 +55,16 @@ def parse_env_file(path: Path) -> dict[str, str]:
     lines = (line.strip() for line in path.read_text().splitlines())
     pairs = (line.partition("=") for line in lines if line and not line.startswith("#"))
     return {key: value for key, _, value in pairs}
+
+
+def script_module(name: str) -> ModuleType:
+    """The template's ``scripts/NAME.py``, imported as a module (the scripts run nothing on
+    import, only under ``__main__``)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader, f"scripts/{name}.py cannot be imported"
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def json_lines(output: str) -> list[dict]:

@@ -2,7 +2,6 @@
 template's lock of every option (``scripts/lock.py``), it is what uv itself would lock
 for each set of dependencies, and the template's lock is current with its pyproject."""
 
-import importlib.util
 import itertools
 import os
 import re
@@ -13,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from ..helpers import BIN, ROOT, UV_ENV, locked_versions, readme_section, run, uv_lock
+from ..helpers import (
+    BIN,
+    ROOT,
+    UV_ENV,
+    locked_versions,
+    readme_section,
+    run,
+    script_module,
+    uv_lock,
+)
 from ..variants.matrix import FUNCTIONAL, PAIRWISE
 
 #: Every combination of the variables that choose dependencies (deploy_target does not),
@@ -80,9 +88,7 @@ def test_lock_names_the_project_and_its_version(bake) -> None:
 
 
 def test_template_lock_is_current_with_the_template_pyproject(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("lock", ROOT / "scripts" / "lock.py")
-    lock = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lock)
+    lock = script_module("lock")
     union = tmp_path / "union"
     union.mkdir()
     (union / "pyproject.toml").write_text(lock.union_pyproject())

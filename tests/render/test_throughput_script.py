@@ -2,28 +2,17 @@
 side's gunicorn workers could not both be loaded is left out, not the whole run."""
 
 import argparse
-import importlib.util
 from collections import Counter
-from types import ModuleType
 
 import pytest
 
-from ..helpers import ROOT
-
-
-def throughput_script() -> ModuleType:
-    """scripts/throughput.py, imported as a module (it runs nothing on import)."""
-    spec = importlib.util.spec_from_file_location("throughput", ROOT / "scripts" / "throughput.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from ..helpers import script_module
 
 
 def test_a_round_whose_workers_stay_idle_is_left_out(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    throughput = throughput_script()
+    throughput = script_module("throughput")
     args = argparse.Namespace(rounds=3, duration=5, warmup=2, connections=8)
     measures: Counter[tuple[str, str, int]] = Counter()
 

@@ -2,9 +2,10 @@
 
 Each test watches one cost through a public hook (an ORM event, a spy on a method) and
 fails when it comes back: a todo listing building ORM objects or counting in a statement
-of its own, a request without a session cookie building the session's signer, a route
-with no limit resolving rate limits{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the
-session (Flask-Login's remember-me cookie){% endif %}.
+of its own, a request without a session cookie building the session's signer or
+looking through every header for the cookie, a route with no limit resolving rate
+limits{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the session (Flask-Login's
+remember-me cookie){% endif %}.
 """
 
 import io
@@ -18,6 +19,8 @@ from flask.testing import FlaskClient
 from flask_login import LoginManager
 {%- endif %}
 from sqlalchemy import event
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from {{ cookiecutter.project_slug }}.extensions import db, limiter
 from {{ cookiecutter.project_slug }}.models import Todo, User
@@ -96,6 +99,19 @@ def test_a_request_without_a_session_cookie_builds_no_signer(
     assert api.get("/api/v1/todos").status_code == 200
     assert signers == []
     assert "Set-Cookie" not in api.get("/api/v1/todos").headers
+
+
+def test_a_request_without_cookies_looks_through_no_headers(
+    monkeypatch: pytest.MonkeyPatch, client: FlaskClient
+) -> None:
+    # Finding that a probe sent no session cookie costs a dict lookup; werkzeug's
+    # request.cookies would look through every header of the environ for it. The app is
+    # called as a server would: the test client looks through the headers itself.
+    environ = EnvironBuilder("/health").get_environ()
+    walks = spy(monkeypatch, EnvironHeaders, "__iter__")
+    _body, status, _headers = run_wsgi_app(client.application, environ, buffered=True)
+    assert status == "200 OK"
+    assert walks == []
 
 
 def test_a_session_left_empty_is_answered_as_flask_would(client: FlaskClient) -> None:

@@ -46,7 +46,7 @@ def retry_after_only_when_refused(response: Response) -> Response:
     if response.status_code == 503:
         response.headers["Retry-After"] = str(current_app.config["RETRY_AFTER"])
     elif response.status_code != 429:
-        response.headers.pop("Retry-After", None)
+        response.headers.remove("Retry-After")  # pop(name, None) raises a KeyError and catches it
     return response
 
 

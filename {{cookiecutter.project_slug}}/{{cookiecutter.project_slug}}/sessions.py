@@ -18,8 +18,16 @@ class LazySessionInterface(SecureCookieSessionInterface):
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
-        """The request's session; a new one, at once, when it sent no session cookie."""
-        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+        """The request's session; a new one, at once, when it sent no session cookie.
+
+        A request with no ``Cookie`` header at all (``HTTP_COOKIE``, PEP 3333) is told apart
+        without ``request.cookies``, whose parsing looks through every header of the
+        environ for it.
+        """
+        if app.secret_key and (
+            "HTTP_COOKIE" not in request.environ
+            or self.get_cookie_name(app) not in request.cookies
+        ):
             return self.session_class()
         return super().open_session(app, request)
 

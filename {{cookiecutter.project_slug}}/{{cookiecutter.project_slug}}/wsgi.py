@@ -46,7 +46,9 @@ def trust_forwarded_for(app: Flask, allowed: list[str]) -> None:
         return any(address in network for network in networks)
 
     def dispatch(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        handler = proxied if trusted(environ.get("REMOTE_ADDR", "")) else direct
+        # Without the header (a probe, a client on this host) ProxyFix would change nothing.
+        forwarded = "HTTP_X_FORWARDED_FOR" in environ
+        handler = proxied if forwarded and trusted(environ.get("REMOTE_ADDR", "")) else direct
         return handler(environ, start_response)
 
     app.wsgi_app = dispatch

@@ -2,9 +2,9 @@
 
 Each test watches one cost through a public hook (an ORM event, a spy on a method) and
 fails when it comes back: a todo listing building ORM objects or counting in a statement
-of its own, a request without a session cookie building the session's signer or
-looking through every header for the cookie, a route with no limit resolving rate
-limits{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the session (Flask-Login's
+of its own, an API call building a schema, a request without a session cookie building
+the session's signer or looking through every header for the cookie, a route with no
+limit resolving rate limits{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the session (Flask-Login's
 remember-me cookie){% endif %}.
 """
 
@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 {%- if cookiecutter.app_style == "full" %}
 from flask_login import LoginManager
 {%- endif %}
+from marshmallow import Schema
 from sqlalchemy import event
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -69,6 +70,16 @@ def test_the_todo_list_builds_no_orm_objects(api: FlaskClient) -> None:
     assert body["items"][1]["created_at"] == todo["created_at"]
     past = api.get("/api/v1/todos?page=3&per_page=1").get_json()
     assert past == {"items": [], "page": 3, "per_page": 1, "total": 2}
+
+
+def test_an_api_call_builds_no_schema(monkeypatch: pytest.MonkeyPatch, api: FlaskClient) -> None:
+    # The views' schemas are instances: given a class, webargs builds one per request.
+    todo = create_todo(api, "one")
+    built = spy(monkeypatch, Schema, "__init__")
+    assert api.get("/api/v1/todos?page=1&per_page=5").status_code == 200
+    assert api.post("/api/v1/todos", json={"title": "two"}).status_code == 201
+    assert api.patch(f"/api/v1/todos/{todo['id']}", json={"done": True}).status_code == 200
+    assert built == []
 
 
 def test_a_page_of_todos_and_their_count_take_one_statement(api: FlaskClient, app: Flask) -> None:

@@ -1,7 +1,9 @@
 """marshmallow schemas: what the JSON API accepts and returns.
 
 flask-smorest parses requests with them (webargs) and writes them into the OpenAPI
-document, so the rules here are both enforced and documented.
+document, so the rules here are both enforced and documented. The views name them as
+instances (``@bp.arguments(TodoSchema())``), which serve every request: given a class,
+webargs would build a schema, copying its fields, for each request it parses.
 """
 
 from flask import url_for

@@ -33,7 +33,7 @@ def current_user_id() -> int:
 
 @bp.get("/todos")
 @bearer_required
-@bp.arguments(PageSchema, location="query", as_kwargs=True)
+@bp.arguments(PageSchema(), location="query", as_kwargs=True)
 @bp.response(200, TodoPageSchema)
 def list_todos(page: int, per_page: int) -> dict[str, object]:
     """List the caller's todos, oldest first, a page at a time (``page``, ``per_page``)."""
@@ -43,7 +43,7 @@ def list_todos(page: int, per_page: int) -> dict[str, object]:
 
 @bp.post("/todos")
 @bearer_required
-@bp.arguments(TodoSchema)
+@bp.arguments(TodoSchema())
 @bp.response(201, TodoSchema, headers={"Location": {"schema": {"type": "string"}}})
 def create_todo(data: dict[str, object]) -> tuple[Todo, dict[str, str]]:
     """Create a todo from ``{"title", "done"}``: 201 with a ``Location`` header."""
@@ -64,7 +64,7 @@ def get_todo(todo_id: int) -> Todo:
 
 @bp.put("/todos/<id:todo_id>")
 @bearer_required
-@bp.arguments(TodoSchema)
+@bp.arguments(TodoSchema())
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
 def replace_todo(data: dict[str, object], todo_id: int) -> Todo:
@@ -74,7 +74,7 @@ def replace_todo(data: dict[str, object], todo_id: int) -> Todo:
 
 @bp.patch("/todos/<id:todo_id>")
 @bearer_required
-@bp.arguments(TodoChangesSchema)
+@bp.arguments(TodoChangesSchema())
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
 def update_todo(data: dict[str, object], todo_id: int) -> Todo:
@@ -102,7 +102,7 @@ def delete_todo(todo_id: int) -> None:
 
 @bp.put("/todos/<id:todo_id>/attachment")
 @bearer_required
-@bp.arguments(UploadSchema, location="files")
+@bp.arguments(UploadSchema(), location="files")
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
 @bp.alt_response(413, **error_response("The body is larger than MAX_CONTENT_LENGTH."))

@@ -12,7 +12,7 @@ from .auth import basic_auth, basic_required, issue_token
 
 @bp.post("/users")
 @register_limit
-@bp.arguments(UserSchema)
+@bp.arguments(UserSchema())
 @bp.response(201, UserSchema)
 @bp.alt_response(409, **error_response("The username is taken."))
 @bp.alt_response(429, **too_many_requests("Too many registrations from this address."))

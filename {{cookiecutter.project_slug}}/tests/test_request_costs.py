@@ -113,14 +113,14 @@ def test_a_request_without_a_session_cookie_builds_no_signer(
 
 
 def test_a_request_without_cookies_looks_through_no_headers(
-    monkeypatch: pytest.MonkeyPatch, client: FlaskClient
+    monkeypatch: pytest.MonkeyPatch, app: Flask
 ) -> None:
     # Finding that a probe sent no session cookie costs a dict lookup; werkzeug's
     # request.cookies would look through every header of the environ for it. The app is
     # called as a server would: the test client looks through the headers itself.
     environ = EnvironBuilder("/health").get_environ()
     walks = spy(monkeypatch, EnvironHeaders, "__iter__")
-    _body, status, _headers = run_wsgi_app(client.application, environ, buffered=True)
+    _body, status, _headers = run_wsgi_app(app, environ, buffered=True)
     assert status == "200 OK"
     assert walks == []
 

@@ -11,6 +11,7 @@ remember-me cookie){% endif %}.
 import io
 from collections.abc import Callable
 
+import flask_limiter._extension
 import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
@@ -169,3 +170,20 @@ def test_only_limited_routes_resolve_rate_limits(
     assert response.status_code == 401
     assert len(resolved) == 1
     assert "X-RateLimit-Limit" in response.headers
+
+
+def test_the_limiter_reaches_its_request_state_without_the_proxy(
+    monkeypatch: pytest.MonkeyPatch, limited: Flask, user: User
+) -> None:
+    # Flask-Limiter's own context property looks the request context up through
+    # werkzeug's proxy (request_context()) three times a call, three calls a request.
+    # The limited route's headers show that the state is still kept and read.
+    client = limited.test_client()
+    lookups = spy(monkeypatch, flask_limiter._extension, "request_context")
+    assert client.get("/health").status_code == 200
+    for remaining in ("1", "0"):
+        response = client.post("/api/v1/tokens", auth=("alice", "wrong password"))
+        assert response.status_code == 401
+        assert response.headers["X-RateLimit-Remaining"] == remaining
+    assert client.post("/api/v1/tokens", auth=("alice", "wrong password")).status_code == 429
+    assert lookups == []

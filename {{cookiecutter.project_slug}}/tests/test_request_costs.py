@@ -4,7 +4,8 @@ Each test watches one cost through a public hook (an ORM event, a spy on a metho
 fails when it comes back: a todo listing building ORM objects or counting in a statement
 of its own, an API call building a schema, a request without a session cookie building
 the session's signer or looking through every header for the cookie, a route with no
-limit resolving rate limits{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the session (Flask-Login's
+limit resolving rate limits, the limiter reaching a request's state through werkzeug's
+proxy{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the session (Flask-Login's
 remember-me cookie){% endif %}.
 """
 
@@ -175,8 +176,9 @@ def test_only_limited_routes_resolve_rate_limits(
 def test_the_limiter_reaches_its_request_state_without_the_proxy(
     monkeypatch: pytest.MonkeyPatch, limited: Flask, user: User
 ) -> None:
-    # Flask-Limiter's own context property looks the request context up through
-    # werkzeug's proxy (request_context()) three times a call, three calls a request.
+    # Flask-Limiter's own context property takes werkzeug's proxy of the request context
+    # (request_context()) and reads through it two or three times a call, three calls a
+    # request.
     # The limited route's headers show that the state is still kept and read.
     client = limited.test_client()
     lookups = spy(monkeypatch, flask_limiter._extension, "request_context")

@@ -178,8 +178,7 @@ def test_the_limiter_reaches_its_request_state_without_the_proxy(
 ) -> None:
     # Flask-Limiter's own context property takes werkzeug's proxy of the request context
     # (request_context()) and reads through it two or three times a call, three calls a
-    # request.
-    # The limited route's headers show that the state is still kept and read.
+    # request. The limited route's headers show that the state is still kept and read.
     client = limited.test_client()
     lookups = spy(monkeypatch, flask_limiter._extension, "request_context")
     assert client.get("/health").status_code == 200

@@ -3,10 +3,10 @@
 Each test watches one cost through a public hook (an ORM event, a spy on a method) and
 fails when it comes back: a todo listing building ORM objects or counting in a statement
 of its own, an API call building a schema, a request without a session cookie building
-the session's signer or looking through every header for the cookie, a route with no
-limit resolving rate limits, the limiter reaching a request's state through werkzeug's
-proxy{% if cookiecutter.app_style == "full" %}, an API call or a probe reading the session (Flask-Login's
-remember-me cookie){% endif %}.
+the session's signer or looking through every header for the cookie, a probe running
+an extension's request functions, a route with no limit resolving rate limits, the
+limiter reaching a request's state through werkzeug's proxy{% if cookiecutter.app_style == "full" %}, an API call or a probe reading
+the session (Flask-Login's remember-me cookie){% endif %}.
 """
 
 import io
@@ -17,9 +17,6 @@ import pytest
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
-{%- if cookiecutter.app_style == "full" %}
-from flask_login import LoginManager
-{%- endif %}
 from marshmallow import Schema
 from sqlalchemy import event
 from werkzeug.datastructures import EnvironHeaders
@@ -142,23 +139,48 @@ def test_a_session_left_empty_is_answered_as_flask_would(client: FlaskClient) ->
 
 
 def test_api_calls_and_probes_leave_the_remember_me_cookie_alone(
-    monkeypatch: pytest.MonkeyPatch, logged_in: FlaskClient, token: str
+    logged_in: FlaskClient, token: str
 ) -> None:
-    # Flask-Login's hook (PageLoginManager) runs for the pages only: with the cookie
+    # Flask-Login's hook runs for the pages only (PAGE_BLUEPRINTS): with the cookie
     # renewed on every request, a page renews it, an API call or a probe does not.
     logged_in.application.config["REMEMBER_COOKIE_REFRESH_EACH_REQUEST"] = True
-    hooks = spy(monkeypatch, LoginManager, "_update_remember_cookie")
     cookies = logged_in.get("/todos/").headers.getlist("Set-Cookie")
     assert any(cookie.startswith("remember_token=") for cookie in cookies)
-    assert len(hooks) == 1
     probe = logged_in.get("/health")
     call = logged_in.get("/api/v1/todos", headers={"Authorization": f"Bearer {token}"})
     for response in (probe, call):
         assert response.status_code == 200
         assert "Set-Cookie" not in response.headers
         assert "Vary" not in response.headers
-    assert len(hooks) == 1
 {%- endif %}
+
+
+def test_a_probe_runs_no_request_function_of_an_extension(
+    monkeypatch: pytest.MonkeyPatch, app: Flask, client: FlaskClient
+) -> None:
+    # Flask calls each request function, and the view, through ensure_sync. A probe runs
+{%- if cookiecutter.app_style == "full" %}
+    # none of the limiter's, Flask-Login's or CSRFProtect's (request_functions_for): only
+{%- else %}
+    # none of the limiter's (request_functions_for): only
+{%- endif %}
+    # Flask-SQLAlchemy's, which ends the app context's session{{ "," if cookiecutter.use_cors else "." }}
+{%- if cookiecutter.use_cors %}
+    # and Flask-CORS's, which answers every response so that a browser can read the API's
+    # 404s and 405s too.
+{%- endif %}
+    ran = spy(monkeypatch, app, "ensure_sync")
+    assert client.get("/health").status_code == 200
+    assert [function.__qualname__ for function, in ran] == [
+        "health",
+{%- if cookiecutter.use_cors %}
+        "make_after_request_function.<locals>.cors_after_request",
+{%- endif %}
+        "SQLAlchemy._teardown_session",
+    ]
+    ran.clear()
+    assert client.post("/api/v1/tokens", auth=("alice", "wrong password")).status_code == 401
+    assert len(ran) > 1
 
 
 def test_only_limited_routes_resolve_rate_limits(

@@ -27,7 +27,7 @@ from . import (
 from .auth import bp as auth_bp
 {%- endif %}
 from .config import TestingConfig, load_config
-from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
+from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "db", "init_page_extensions" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
 from .main import bp as main_bp
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import celery_init_app
@@ -70,8 +70,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     cors.init_app(app)
 {%- endif %}
 {%- if cookiecutter.app_style == "full" %}
-    csrf.init_app(app)
-    login_manager.init_app(app)
+    init_page_extensions(app)
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
     celery_init_app(app)

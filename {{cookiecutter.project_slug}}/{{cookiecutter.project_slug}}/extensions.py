@@ -5,9 +5,11 @@ module-level object serves every app the factory builds, including the test apps
 """
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-{% if cookiecutter.app_style == "full" %}from flask import Response, request
-{% endif %}from flask.globals import request_ctx
+from flask import Flask
+from flask.globals import request_ctx
 {% if cookiecutter.cache == "redis" %}from flask_caching import Cache
 {% endif %}{% if cookiecutter.use_cors %}from flask_cors import CORS
 {% endif %}from flask_limiter import Limiter
@@ -45,6 +47,35 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
 
+@contextmanager
+def request_functions_for(app: Flask, blueprints: Iterable[str]) -> Iterator[None]:
+    """Bind extensions to ``app`` in this block so that the request functions they
+    register for every request (``before_request``, ``after_request``,
+    ``teardown_request``) run for the requests of ``blueprints`` only, in their order.
+
+    Flask-Limiter, Flask-Login and Flask-WTF's ``CSRFProtect`` register such functions
+    in ``init_app``, with no option to scope them, though only a few blueprints need
+    them: a probe or an API call would run all of them (70,000 of the 1,469,000
+    instructions of ``GET /health`` under gunicorn, by callgrind). Flask has no public way
+    to move a function to a blueprint's scope after the fact, so this moves it in Flask's
+    registries (``before_request_funcs`` and the like, ``{scope: [functions]}``), which
+    Flask documents as internal: ``tests/test_request_costs.py`` fails if a new Flask
+    stops running the functions so.
+
+    :param app: the app being built.
+    :param blueprints: the names of the blueprints whose requests need the functions (a
+        nested blueprint's requests are its parent's too).
+    """
+    registries = (app.before_request_funcs, app.after_request_funcs, app.teardown_request_funcs)
+    kept = [list(registry[None]) for registry in registries]
+    yield
+    for registry, every_request in zip(registries, kept, strict=True):
+        added = [function for function in registry[None] if function not in every_request]
+        registry[None] = every_request
+        for name in blueprints:
+            registry[name].extend(added)
+
+
 class DecoratedLimiter(Limiter):
     """Flask-Limiter's ``Limiter`` for an app whose only limits decorate their views.
 
@@ -52,15 +83,15 @@ class DecoratedLimiter(Limiter):
     every route (``default_limits``, ``application_limits``, ``meta_limits``, blueprint
     limits), and in the decorator of a limited view, for that view's limits. This app
     declares none of the first kind, so the hook would only find that out again on every
-    request (a quarter of the time of ``/health`` in a profile); it returns at once here.
-    The decorators' checks (``ratelimits``) are Flask-Limiter's own.
+    request of the blueprints it runs for (``ratelimits.LIMITED_BLUEPRINTS``); it returns
+    at once here. The decorators' checks (``ratelimits``) are Flask-Limiter's own.
 
     The limiter keeps a request's state (the limits it checked, for the ``X-RateLimit-*``
     headers) in ``context``, which its ``after_request`` and ``teardown_request`` functions
-    read on every request. Flask-Limiter's property goes through werkzeug's proxy of the
-    request context two or three times a call; this one takes the context object once
-    and keeps the state where Flask-Limiter does (59,000 of the 668,000 instructions of
-    ``GET /health``, by cachegrind).
+    read three times a request. Flask-Limiter's property goes through werkzeug's proxy of
+    the request context two or three times a call; this one takes the context object once
+    and keeps the state where Flask-Limiter does (59,000 of the 668,000 instructions of a
+    request, by cachegrind).
 
     Both are Flask-Limiter's, not its documented API: ``tests/test_request_costs.py``
     fails if a new version stops calling them so.
@@ -95,33 +126,27 @@ cache = Cache()
 cors = CORS(resources={r"/api/*": {}}, supports_credentials=False)
 {%- endif %}
 {%- if cookiecutter.app_style == "full" %}
-
-
-class PageLoginManager(LoginManager):
-    """Flask-Login's ``LoginManager``, whose remember-me cookie is looked after for the
-    pages that log users in and out, not for every request.
-
-    ``init_app`` registers an ``after_request`` function that sets, refreshes or clears
-    the remember-me cookie. It reads the session, so every response, an API call's and a
-    probe's too, would pay for that and say ``Vary: Cookie`` (Flask's rule for a session
-    read). Only the page blueprints (``page_blueprints``) use the session: the API
-    authenticates each request with a bearer token, and the probes nobody. The function
-    returns at once for any other request. The method is Flask-Login's, not part of its
-    documented API: ``tests/test_request_costs.py`` fails if a new version stops calling
-    it so.
-    """
-
-    #: The blueprints whose views log users in and out, or need a logged-in user.
-    page_blueprints = frozenset({"auth", "todos"})
-
-    def _update_remember_cookie(self, response: Response) -> Response:
-        if request.blueprint in self.page_blueprints:
-            return super()._update_remember_cookie(response)
-        return response
-
-
 #: CSRF tokens of the forms, checked by the page blueprints (``forms.check_csrf``).
 csrf = CSRFProtect()
-login_manager = PageLoginManager()
+login_manager = LoginManager()
 login_manager.login_view = "auth.login"
+#: The blueprints of the pages, the only requests that use the session: they alone run
+#: the request functions of ``csrf`` and ``login_manager`` (``init_page_extensions``).
+#: A page blueprint you add goes here too.
+PAGE_BLUEPRINTS = ("auth", "todos")
+
+
+def init_page_extensions(app: Flask) -> None:
+    """Bind ``csrf`` and ``login_manager`` to ``app``, their request functions for the
+    requests of ``PAGE_BLUEPRINTS`` only (``request_functions_for``).
+
+    Flask-Login's ``after_request`` function sets, refreshes or clears the remember-me
+    cookie: it reads the session, so that any response it ran for would say ``Vary:
+    Cookie`` (Flask's rule for a session read), an API call's or a probe's too.
+    CSRFProtect's ``before_request`` function checks nothing here
+    (``WTF_CSRF_CHECK_DEFAULT`` is off, ``forms.check_csrf`` checks the pages' forms).
+    """
+    with request_functions_for(app, PAGE_BLUEPRINTS):
+        csrf.init_app(app)
+        login_manager.init_app(app)
 {%- endif %}

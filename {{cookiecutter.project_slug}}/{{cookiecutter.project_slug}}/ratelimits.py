@@ -23,7 +23,12 @@ import time
 
 from flask import Flask, Response, current_app
 
-from .extensions import limiter
+from .extensions import limiter, request_functions_for
+
+#: The blueprints of the limited views: only their requests run the limiter's request
+#: functions, which send the ``X-RateLimit-*`` headers and a 429's ``Retry-After``. A
+#: blueprint you add with a limited view goes here too.
+LIMITED_BLUEPRINTS = {{ '("api", "auth")' if cookiecutter.app_style == "full" else '("api",)' }}
 
 
 def login_rate_limit() -> str:
@@ -51,13 +56,14 @@ def retry_after_only_when_refused(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Bind the limiter to ``app``.
+    """Bind the limiter to ``app``; its request functions run for ``LIMITED_BLUEPRINTS``.
 
     Flask runs ``after_request`` functions in the reverse order of their registration, so
     ``retry_after_only_when_refused`` (registered first) sees the limiter's headers.
     """
-    app.after_request(retry_after_only_when_refused)
-    limiter.init_app(app)
+    with request_functions_for(app, LIMITED_BLUEPRINTS):
+        app.after_request(retry_after_only_when_refused)
+        limiter.init_app(app)
 
 
 def retry_message() -> str:

@@ -52,15 +52,21 @@ def request_functions_for(app: Flask, blueprints: Iterable[str]) -> Iterator[Non
     """Bind extensions to ``app`` in this block so that the request functions they
     register for every request (``before_request``, ``after_request``,
     ``teardown_request``) run for the requests of ``blueprints`` only, in their order.
+{%- if cookiecutter.app_style == "full" %}
 
     Flask-Limiter, Flask-Login and Flask-WTF's ``CSRFProtect`` register such functions
     in ``init_app``, with no option to scope them, though only a few blueprints need
     them: a probe or an API call would run all of them (70,000 of the 1,469,000
-    instructions of ``GET /health`` under gunicorn, by callgrind). Flask has no public way
-    to move a function to a blueprint's scope after the fact, so this moves it in Flask's
-    registries (``before_request_funcs`` and the like, ``{scope: [functions]}``), which
-    Flask documents as internal: ``tests/test_request_costs.py`` fails if a new Flask
-    stops running the functions so.
+    instructions of ``GET /health`` under gunicorn, by callgrind).
+{%- else %}
+
+    Flask-Limiter registers such functions in ``init_app``, with no option to scope them,
+    though only the blueprints of its limited views need them: a probe would run them.
+{%- endif %}
+    Flask has no public way to move a function to a blueprint's scope after the fact, so
+    this moves it in Flask's registries (``before_request_funcs`` and the like, ``{scope:
+    [functions]}``), which Flask documents as internal: ``tests/test_request_costs.py``
+    fails if a new Flask stops running the functions so.
 
     :param app: the app being built.
     :param blueprints: the names of the blueprints whose requests need the functions (a

@@ -47,12 +47,14 @@ PACKAGE = "{{ cookiecutter.project_slug }}"
 def remove_pages() -> None:
     """API-only style: no pages, forms, Jinja templates or static files, nor their tests."""
     remove(
-        f"{PACKAGE}/auth.py",
-        f"{PACKAGE}/todos.py",
-        f"{PACKAGE}/forms.py",
+        f"{PACKAGE}/users/views.py",
+        f"{PACKAGE}/users/forms.py",
+        f"{PACKAGE}/todos/views.py",
+        f"{PACKAGE}/todos/forms.py",
         f"{PACKAGE}/templates",
         f"{PACKAGE}/static",
         "tests/test_auth.py",
+        "tests/test_csrf.py",
         "tests/test_auth_rate_limits.py",
         "tests/test_todos.py",
     )
@@ -72,10 +74,11 @@ def remove_celery() -> None:
     """No background worker: no Celery app, tasks, worker entry point or their tests, and
     no worker or beat process in the deploy artifacts."""
     remove(
-        f"{PACKAGE}/tasks.py",
-        f"{PACKAGE}/task_metrics.py",
+        f"{PACKAGE}/core/tasks.py",
+        f"{PACKAGE}/core/task_metrics.py",
         f"{PACKAGE}/worker.py",
-        f"{PACKAGE}/api/tasks.py",
+        f"{PACKAGE}/main/tasks.py",
+        f"{PACKAGE}/todos/tasks.py",
         "tests/test_tasks.py",
         "tests/test_worker.py",
         "tests/test_task_metrics.py",
@@ -93,12 +96,12 @@ def remove_cors() -> None:
 
 def remove_error_tracking() -> None:
     """No Sentry: no error-tracking module nor its tests."""
-    remove(f"{PACKAGE}/error_tracking.py", "tests/test_error_tracking.py")
+    remove(f"{PACKAGE}/core/error_tracking.py", "tests/test_error_tracking.py")
 
 
 def remove_tracing() -> None:
     """No OpenTelemetry: no tracing module nor its tests."""
-    remove(f"{PACKAGE}/tracing.py", "tests/test_tracing.py")
+    remove(f"{PACKAGE}/core/tracing.py", "tests/test_tracing.py")
 
 
 def remove_docker() -> None:

@@ -5,7 +5,7 @@ app under) is read by the application factory, which mounts the app there; then
 ``{{ cookiecutter.project_slug }}/wsgi.py`` takes it out of the environment, so that
 gunicorn does not strip it again.
 
-Prometheus metrics (``{{ cookiecutter.project_slug }}/metrics.py``): every worker writes its samples
+Prometheus metrics (``{{ cookiecutter.project_slug }}/core/metrics.py``): every worker writes its samples
 to files in ``PROMETHEUS_MULTIPROC_DIR`` (prometheus_client's multiprocess mode; unless
 set, a temporary directory removed at exit; emptied at start), and the arbiter serves
 their sum on ``METRICS_HOST:METRICS_PORT`` (127.0.0.1:9464 by default), never on the
@@ -15,9 +15,10 @@ The access log's client address (``client``) is ``REMOTE_ADDR`` as the app leave
 behind a trusted proxy, ``wsgi.py`` takes it from ``X-Forwarded-For``.
 
 Logging: gunicorn's error and access logs and the app's lines go to stderr, one JSON object
-per line or text (``LOG_FORMAT``, by default that of ``FLASK_CONFIG``; see logs.py).
+per line or text (``LOG_FORMAT``, by default that of ``FLASK_CONFIG``; see core/logs.py).
 """
 
+import logging
 import os
 import shutil
 import tempfile
@@ -34,10 +35,13 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 metrics_dir = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
 
 {% if cookiecutter.tracing == "opentelemetry" -%}
-from {{ cookiecutter.project_slug }} import tracing  # noqa: E402
+from {{ cookiecutter.project_slug }}.core import tracing  # noqa: E402
 {% endif -%}
 from {{ cookiecutter.project_slug }}.config import env_log_format  # noqa: E402
-from {{ cookiecutter.project_slug }}.logs import gunicorn_logging_config  # noqa: E402
+from {{ cookiecutter.project_slug }}.core.logs import (  # noqa: E402
+    ACCESS_LOG_FORMAT,
+    gunicorn_logging_config,
+)
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:{{ cookiecutter.http_port }}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -49,8 +53,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # workers of that same code, so a new release needs a restart.
 preload_app = True
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Access lines with their fields (logs.py); it does not read access_log_format.
-logger_class = "{{ cookiecutter.project_slug }}.logs.GunicornLogger"
+access_log_format = ACCESS_LOG_FORMAT
+# Python's warnings as log lines (logger py.warnings), not plain text on stderr.
+logging.captureWarnings(True)
 logconfig_dict = gunicorn_logging_config(
     env_log_format(os.environ.get("FLASK_CONFIG", "production")), loglevel.upper()
 )
@@ -79,7 +84,7 @@ def on_exit(server):
 
 def when_ready(server):
     """Serve the metrics of every worker on ``METRICS_PORT`` from the arbiter."""
-    from {{ cookiecutter.project_slug }} import metrics
+    from {{ cookiecutter.project_slug }}.core import metrics
 
     metrics.serve(metrics_port)
 

@@ -32,8 +32,8 @@ from sqlalchemy import Engine, event
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db, limiter
-from {{ cookiecutter.project_slug }}.logs import logging_config
-from {{ cookiecutter.project_slug }}.models import User, create_user
+from {{ cookiecutter.project_slug }}.core.logs import logging_config
+from {{ cookiecutter.project_slug }}.users.models import User, create_user
 
 {% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 #: A CSS comment, an ``@media`` block (one level of rules inside), a rule.
@@ -88,25 +88,21 @@ def session_app(database_url: str) -> Iterator[Flask]:
 
 
 @contextmanager
-def rolled_back(engine: Engine) -> Iterator[None]:
-    """Run every database session on ``engine`` inside one transaction; roll it back at exit.
+def rolled_back(app: Flask) -> Iterator[None]:
+    """Run every database session of ``app`` in one transaction, rolled back at exit.
 
-    SQLAlchemy's "Joining a Session into an External Transaction" recipe: the engine
-    hands out one connection, already in a transaction, and each session joins it with
-    ``join_transaction_mode="create_savepoint"``, so the code's commits and rollbacks
-    end savepoints, never the transaction.
+    SQLAlchemy's "Joining a Session into an External Transaction": each session is bound
+    to one connection and its commits end savepoints, never the transaction.
     """
-    connection = engine.connect()
-    transaction = connection.begin()
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(engine, "connect", lambda: connection)
-            patch.setattr(connection, "close", lambda: None)
-            patch.setitem(
-                db.session.session_factory.kw, "join_transaction_mode", "create_savepoint"
-            )
-            yield
+        yield
     finally:
+        with app.app_context():
+            db.session.configure(bind=None, join_transaction_mode="conditional_savepoint")
         transaction.rollback()
         connection.close()
 
@@ -120,12 +116,11 @@ def app(session_app: Flask) -> Iterator[Flask]:
     # Tasks go to the current Celery app: the last one the factory made, maybe in a test.
     session_app.extensions["celery"].set_current()
 {%- endif %}
-    with session_app.app_context():
 {%- if cookiecutter.cache == "redis" %}
+    with session_app.app_context():
         cache.clear()
 {%- endif %}
-        engine = db.engine
-    with rolled_back(engine):
+    with rolled_back(session_app):
         yield session_app
     session_app.config.clear()
     session_app.config.update(settings)

@@ -7,7 +7,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Todo, create_user
+from {{ cookiecutter.project_slug }}.todos.models import Todo
+from {{ cookiecutter.project_slug }}.users.models import create_user
 
 from .conftest import PASSWORD, create_todo
 

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import PASSWORD_MIN, User
+from {{ cookiecutter.project_slug }}.users.models import PASSWORD_MIN, User
 
 from .conftest import PASSWORD, csrf_token
 
@@ -116,8 +116,7 @@ def test_a_json_client_failing_the_csrf_check_gets_problem_details(client: Flask
 def test_every_page_that_changes_something_checks_the_csrf_token(
     logged_in: FlaskClient, app: Flask
 ) -> None:
-    # Flask-WTF checks where a blueprint asks (WTF_CSRF_CHECK_DEFAULT is off): every unsafe
-    # method of every route outside the API (bearer tokens, no cookies) must ask.
+    # Every unsafe method of every route outside the API (bearer tokens, no cookies).
     unsafe = {"POST", "PUT", "PATCH", "DELETE"}
     with app.test_request_context():
         checked = [

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from {{ cookiecutter.project_slug }}.config import Config, ConfigError
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Todo
+from {{ cookiecutter.project_slug }}.todos.models import Todo
 
 
 def test_counts_come_from_the_cache_until_a_change(api: FlaskClient, app: Flask, user) -> None:

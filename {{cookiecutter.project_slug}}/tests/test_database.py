@@ -6,7 +6,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import User, create_user
+from {{ cookiecutter.project_slug }}.users.models import User, create_user
 
 from .conftest import MIGRATIONS, PASSWORD
 

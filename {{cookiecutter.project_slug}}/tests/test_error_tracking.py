@@ -9,7 +9,8 @@ from flask import Flask
 from sentry_sdk.envelope import Envelope
 from sentry_sdk.transport import Transport
 
-from {{ cookiecutter.project_slug }} import create_app, error_tracking
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.core import error_tracking
 
 #: A well-formed DSN; nothing is sent there, the test's transport keeps the envelopes.
 DSN = "https://public@sentry.example.invalid/1"

@@ -10,7 +10,7 @@ from {{ cookiecutter.project_slug }}.config import (
     ConfigError,
     load_config,
 )
-from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.users.models import User
 
 PRODUCTION_ENV = {
     "SECRET_KEY": "s3cret",

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.models import User
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conftest import PASSWORD
 
@@ -41,7 +41,7 @@ def test_request_lines_are_json_with_the_request_fields(
     assert line == {
         "timestamp": line["timestamp"],
         "level": "INFO",
-        "logger": "{{ cookiecutter.project_slug }}.api.auth",
+        "logger": "{{ cookiecutter.project_slug }}.users.auth",
         "message": "Issued an API token",
         "request_id": "abc-123.x_y",
         "method": "POST",

@@ -7,11 +7,11 @@ import pytest
 from flask import Flask
 from prometheus_client import REGISTRY
 
-from {{ cookiecutter.project_slug }} import tasks
-from {{ cookiecutter.project_slug }}.models import create_user
-from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos
+from {{ cookiecutter.project_slug }}.todos import tasks
+from {{ cookiecutter.project_slug }}.users.models import create_user
+from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos
 
-TASK = "{{ cookiecutter.project_slug }}.tasks.purge_completed_todos"
+TASK = "{{ cookiecutter.project_slug }}.todos.tasks.purge_completed_todos"
 
 
 def delta(name: str, state: str) -> Callable[[], float]:

@@ -10,8 +10,10 @@ from sqlalchemy import update
 
 from {{ cookiecutter.project_slug }}.config import Config
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Todo, create_user, utcnow
-from {{ cookiecutter.project_slug }}.tasks import purge_completed_todos, purge_old_completed_todos
+from {{ cookiecutter.project_slug }}.core.database import utcnow
+from {{ cookiecutter.project_slug }}.todos.models import Todo
+from {{ cookiecutter.project_slug }}.users.models import create_user
+from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos, purge_old_completed_todos
 {%- if cookiecutter.app_style == "full" %}
 
 from .conftest import csrf_token
@@ -98,7 +100,7 @@ def test_task_lines_carry_the_id_of_the_request_that_started_it(
     response = api.post("/api/v1/todos/purge", headers={"X-Request-ID": "purge-request-1"})
     assert response.status_code == 202
     (line,) = [line for line in json_log() if line["message"] == "Deleted 1 completed todos"]
-    assert line["logger"] == "{{ cookiecutter.project_slug }}.tasks"
+    assert line["logger"] == "{{ cookiecutter.project_slug }}.todos.tasks"
     assert line["request_id"] == "purge-request-1"
     assert line["task"] == purge_completed_todos.name
     assert line["task_id"] == response.get_json()["task_id"]

@@ -8,9 +8,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from {{ cookiecutter.project_slug }}.attachments import human_size
+from {{ cookiecutter.project_slug }}.todos.attachments import human_size
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import Todo, create_user
+from {{ cookiecutter.project_slug }}.todos.models import Todo
+from {{ cookiecutter.project_slug }}.users.models import create_user
 
 from .conftest import csrf_token, css_rules
 

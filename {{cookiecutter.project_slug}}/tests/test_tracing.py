@@ -37,9 +37,10 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from {{ cookiecutter.project_slug }} import create_app, tracing
+from {{ cookiecutter.project_slug }} import create_app
+from {{ cookiecutter.project_slug }}.core import tracing
 from {{ cookiecutter.project_slug }}.extensions import db
-from {{ cookiecutter.project_slug }}.models import create_user
+from {{ cookiecutter.project_slug }}.users.models import create_user
 
 from .conftest import PASSWORD, closed_port, rolled_back, use_sqlite_savepoints
 
@@ -88,7 +89,7 @@ def traced(
         engine = db.engine
     if engine.dialect.name == "sqlite":
         use_sqlite_savepoints(engine)
-    with rolled_back(engine):
+    with rolled_back(app):
         with app.app_context():
             create_user("alice", PASSWORD)
         forget(exported)

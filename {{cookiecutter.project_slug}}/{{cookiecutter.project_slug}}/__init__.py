@@ -5,8 +5,9 @@ from typing import Any
 
 from flask import Flask
 
-from . import (
-    api,
+from . import main, todos, users
+from .config import TestingConfig, load_config
+from .core import (
     converters,
     database,
 {%- if cookiecutter.error_tracking == "sentry" %}
@@ -16,34 +17,24 @@ from . import (
     logs,
     metrics,
     mount,
+    openapi,
     ratelimits,
     security,
-    sessions,
 {%- if cookiecutter.tracing == "opentelemetry" %}
     tracing,
 {%- endif %}
 )
-{%- if cookiecutter.app_style == "full" %}
-from .auth import bp as auth_bp
-{%- endif %}
-from .config import TestingConfig, load_config
-from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "db", "init_page_extensions" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
-from .main import bp as main_bp
 {%- if cookiecutter.worker == "celery" %}
-from .tasks import celery_init_app
+from .core.tasks import celery_init_app
 {%- endif %}
-{%- if cookiecutter.app_style == "full" %}
-from .todos import bp as todos_bp
-{%- endif %}
+from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
 
 
 def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
-    """Build and configure the Flask application (the application factory).
+    """Build the Flask application.
 
-    :param config: ``None`` to use the config named by ``FLASK_CONFIG``; a name
-        (``development``, ``testing``, ``production``); or a mapping of settings applied
-        over the testing config, as the Flask tutorial's ``test_config``.
-    :returns: the configured app with its extensions and blueprints registered.
+    :param config: a config name (``development``, ``testing``, ``production``), a mapping
+        of settings over the testing config, or None for ``FLASK_CONFIG``.
     :raises config.ConfigError: when the configuration is unknown or incomplete.
     """
     app = Flask(__name__)
@@ -52,16 +43,25 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(load_config(config))
+    register_extensions(app)
+    register_blueprints(app)
+    errors.init_app(app)
+    register_middleware(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and the infrastructure to ``app``."""
     logs.init_app(app)
     app.logger.setLevel(app.config["LOG_LEVEL"])
+    mount.init_app(app)  # first: a path outside the sub-path goes no further
 {%- if cookiecutter.error_tracking == "sentry" %}
     error_tracking.init_app(app)
 {%- endif %}
-
     db.init_app(app)
     database.init_app(app)
-    metrics.init_app(app)
     migrate.init_app(app, db)
+    metrics.init_app(app)
     ratelimits.init_app(app)
 {%- if cookiecutter.cache == "redis" %}
     cache.init_app(app)
@@ -70,27 +70,28 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     cors.init_app(app)
 {%- endif %}
 {%- if cookiecutter.app_style == "full" %}
-    init_page_extensions(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
     celery_init_app(app)
 {%- endif %}
-    converters.init_app(app)
-    api.init_app(app)
-    errors.init_app(app)
-    sessions.init_app(app)
 {%- if cookiecutter.tracing == "opentelemetry" %}
     tracing.init_app(app)
 {%- endif %}
+    converters.init_app(app)
 
-    app.register_blueprint(main_bp)
-{%- if cookiecutter.app_style == "full" %}
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(todos_bp)
-{%- endif %}
-    mount.init_app(app)
-    # WSGI middleware around all of the above, the mount's 404 included; the last outermost.
+
+def register_blueprints(app: Flask) -> None:
+    """Register each feature's pages and API; a feature you add goes here too."""
+    rest_api = openapi.init_app(app)
+    main.init_app(app, rest_api)
+    users.init_app(app, rest_api)
+    todos.init_app(app, rest_api)
+
+
+def register_middleware(app: Flask) -> None:
+    """Wrap the app in its WSGI middleware; the last is outermost."""
     app.wsgi_app = security.SecurityHeaders(app.wsgi_app)
     app.wsgi_app = metrics.RequestMetrics(app.wsgi_app)
     app.wsgi_app = logs.RequestLogFields(app.wsgi_app)
-    return app

@@ -269,9 +269,6 @@ class Config:
 {%- if cookiecutter.app_style == "full" %}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-        #: Flask-WTF checks CSRF tokens where the page blueprints ask (``forms.check_csrf``),
-        #: not on every request: the API and the probes take no form.
-        self.WTF_CSRF_CHECK_DEFAULT = False
 {%- endif %}
 {%- if cookiecutter.cache == "redis" %}
 
@@ -324,6 +321,8 @@ class Config:
         return {
             "broker_url": os.environ.get("CELERY_BROKER_URL", self.REDIS_URL),
             "result_backend": os.environ.get("CELERY_RESULT_BACKEND", self.REDIS_URL),
+            # Named after the service, so that services sharing a broker keep their tasks.
+            "task_default_queue": "{{ cookiecutter.project_slug }}",
             "broker_connection_retry_on_startup": True,
             # Bounded waits when Redis is down, so that starting a task fails within two
             # CONNECT_TIMEOUT waits (503, see errors.py) instead of retrying for about 20 s.
@@ -338,7 +337,7 @@ class Config:
             "result_backend_transport_options": {"retry_policy": RESULT_BACKEND_RETRY_POLICY},
             "beat_schedule": {
                 "purge-old-completed-todos": {
-                    "task": "{{ cookiecutter.project_slug }}.tasks.purge_old_completed_todos",
+                    "task": "{{ cookiecutter.project_slug }}.todos.tasks.purge_old_completed_todos",
                     "schedule": 24 * 60 * 60,
                 },
             },

@@ -1,0 +1,100 @@
+"""Column types shared by the models, and how the engine behaves when the database is down.
+
+A failure to open a connection counts as a disconnect, so that ``errors`` answers it with
+503 and ``Retry-After``, as it does a connection lost in use.
+"""
+{% if cookiecutter.database != "sqlite" %}
+from collections.abc import Callable
+{% endif -%}
+from datetime import UTC, datetime
+{%- if cookiecutter.database != "sqlite" %}
+from typing import Any
+{%- endif %}
+
+from flask import Flask
+from sqlalchemy import DateTime, Dialect, String, TypeDecorator, event
+from sqlalchemy.engine import ExceptionContext
+{%- if cookiecutter.database != "sqlite" %}
+from sqlalchemy.pool import ConnectionPoolEntry
+{%- endif %}
+
+from ..extensions import db
+
+#: The largest id: primary keys are INTEGER columns, 32-bit signed on PostgreSQL and MySQL.
+ID_MAX = 2**31 - 1
+
+
+def utcnow() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UnstorableValueError(ValueError):
+    """A value no supported database can store in its column (answered with 422)."""
+
+
+class StorableString(TypeDecorator[str]):
+    """A ``VARCHAR`` that refuses NUL characters and values longer than the column.
+
+    :raises UnstorableValueError: while a statement is built, on every database.
+    """
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if "\x00" in value:
+            raise UnstorableValueError("text must not contain NUL (U+0000) characters")
+        length = self.impl_instance.length
+        if length is not None and len(value) > length:
+            raise UnstorableValueError(f"text must be at most {length} characters")
+        return value
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A point in time, stored in UTC and read back as an aware UTC datetime."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        # MySQL's DATETIME and SQLite keep no offset: the value was stored in UTC.
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def count_connect_failures_as_disconnects(context: ExceptionContext) -> None:
+    """``handle_error`` listener: a connection that cannot be opened is a disconnect."""
+    if context.connection is None and not context.is_pre_ping:
+        context.is_disconnect = True
+{%- if cookiecutter.database != "sqlite" %}
+
+
+def bounded_connect(timeout: int) -> Callable[..., None]:
+    """A ``do_connect`` listener: give up connecting after ``timeout`` seconds."""
+
+    def set_connect_timeout(
+        dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
+    ) -> None:
+        # A connect_timeout in the URL wins; the tests' SQLite is left alone.
+        if dialect.driver == "{{ "psycopg" if cookiecutter.database == "postgresql" else "pymysql" }}":
+            cparams.setdefault("connect_timeout", timeout)
+
+    return set_connect_timeout
+{%- endif %}
+
+
+def init_app(app: Flask) -> None:
+    """Attach the listeners above to the engine of ``app``."""
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "handle_error", count_connect_failures_as_disconnects)
+{%- if cookiecutter.database != "sqlite" %}
+    event.listen(engine, "do_connect", bounded_connect(app.config["CONNECT_TIMEOUT"]))
+{%- endif %}

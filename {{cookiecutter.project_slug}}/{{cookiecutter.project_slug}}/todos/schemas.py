@@ -1,0 +1,102 @@
+"""What the todos API accepts and returns (marshmallow); the views use one instance of
+each schema for every request."""
+
+from flask import url_for
+from flask_smorest.fields import Upload
+from marshmallow import EXCLUDE, Schema, fields, validate
+from sqlalchemy.engine import RowMapping
+
+from ..core.database import ID_MAX
+from .models import TITLE_MAX, Todo
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` only, as the document's ``type: boolean`` says."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+class AttachmentSchema(Schema):
+    """A todo's file: name, MIME type, size in bytes, and where to download it."""
+
+    name = fields.String(required=True)
+    type = fields.String(required=True)
+    size = fields.Integer(required=True)
+    url = fields.String(required=True)
+
+
+ATTACHMENT_SCHEMA = AttachmentSchema()
+
+
+class TodoSchema(Schema):
+    """A todo. ``attachment`` describes the file, or is null when there is none."""
+
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=TITLE_MAX))
+    done = StrictBoolean(load_default=False)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+    attachment = fields.Method(
+        "dump_attachment",
+        dump_only=True,
+        allow_none=True,
+        metadata={"oneOf": [{"$ref": "#/components/schemas/Attachment"}, {"type": "null"}]},
+    )
+
+    def dump_attachment(self, todo: Todo | RowMapping) -> dict[str, object] | None:
+        """The attachment of ``todo`` (a ``Todo`` or a row of a page), or None."""
+        name = self.get_attribute(todo, "attachment_name", None)
+        if name is None:
+            return None
+        todo_id = self.get_attribute(todo, "id", None)
+        return ATTACHMENT_SCHEMA.dump(
+            {
+                "name": name,
+                "type": self.get_attribute(todo, "attachment_type", None),
+                "size": self.get_attribute(todo, "attachment_size", None),
+                "url": url_for("todos_api.get_attachment", todo_id=todo_id),
+            }
+        )
+
+
+class TodoChangesSchema(Schema):
+    """The members of a todo to change (PATCH): ``title``, ``done`` or both."""
+
+    title = fields.String(validate=validate.Length(min=1, max=TITLE_MAX))
+    done = StrictBoolean()
+
+
+class PageSchema(Schema):
+    """Query parameters of a paginated list (a page past the last one is empty)."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=ID_MAX))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class TodoPageSchema(Schema):
+    """One page of todos, and where it sits in the whole list."""
+
+    items = fields.Nested(TodoSchema, many=True, required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+
+
+class TodoCountsSchema(Schema):
+    """How many todos a user has: all of them, the done and the open ones."""
+
+    total = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+
+
+class UploadSchema(Schema):
+    """A multipart/form-data body with a file in the field ``file``; other fields ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    file = Upload(required=True)

@@ -1,0 +1,149 @@
+"""The todo pages of the logged-in user."""
+
+from flask import (
+    Blueprint,
+{%- if cookiecutter.worker == "celery" %}
+    current_app,
+{%- endif %}
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from ..core.errors import back_to_form, handle_http_exception, wants_json
+from ..extensions import db
+from .attachments import (
+    attachment_response,
+    human_size,
+    leading_text_fields,
+    store_upload,
+    upload_limit,
+)
+from .forms import EditTodoForm, TodoForm
+from .models import TITLE_MAX, Todo, own_todo, todo_counts
+{%- if cookiecutter.worker == "celery" %}
+from .tasks import purge_completed_todos
+{%- endif %}
+
+bp = Blueprint("todos", __name__, url_prefix="/todos")
+bp.add_app_template_filter(human_size)
+
+#: Session key of the title of a form refused as too large, shown again by that form.
+DRAFT_TITLE = "draft_title"
+
+
+@bp.before_request
+@login_required
+def require_login() -> None:
+    """Every todo page needs a logged-in user (Flask-Login redirects to the login page)."""
+
+
+def draft_title(default: str | None) -> str | None:
+    """The title that this page's form sent in a body refused as too large
+    (``upload_too_large`` keeps it), else ``default``. A kept title is read once, by the
+    next todo page: any other page than its form's drops it."""
+    draft = session.pop(DRAFT_TITLE, None)
+    return draft["title"] if draft and draft["path"] == request.path else default
+
+
+def save_form(form: TodoForm, todo: Todo) -> None:
+    """Copy a validated ``form`` into ``todo`` and commit."""
+    todo.title = form.title.data
+    todo.done = form.done.data
+    if form.attachment.data:
+        store_upload(todo, form.attachment.data)
+    db.session.add(todo)
+    db.session.commit()
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index() -> Response | str:
+    """List the user's todos; POST adds one."""
+    form = TodoForm(title=draft_title(None))
+    if form.validate_on_submit():
+        save_form(form, Todo(user_id=current_user.id))
+        flash("Todo added.", "success")
+        return redirect(url_for("todos.index"))
+    todos = db.session.scalars(
+        select(Todo).where(Todo.user_id == current_user.id).order_by(Todo.done, Todo.id)
+    ).all()
+    return render_template(
+        "todos/index.html", form=form, todos=todos, counts=todo_counts(current_user.id)
+    )
+
+
+@bp.route("/<id:todo_id>/edit", methods=["GET", "POST"])
+def edit(todo_id: int) -> Response | str:
+    """Edit a todo's title, state and attachment (replace or remove it).
+
+    "Remove the attachment" is applied first, so a file sent with it still becomes the
+    new attachment.
+    """
+    todo = own_todo(todo_id, current_user.id)
+    # Not ``obj=todo``: the form's ``attachment`` (a file to upload) would take the todo's
+    # stored bytes when none is sent.
+    form = EditTodoForm(title=draft_title(todo.title), done=todo.done)
+    if form.validate_on_submit():
+        if form.remove_attachment.data:
+            todo.clear_attachment()
+        save_form(form, todo)
+        flash("Todo saved.", "success")
+        return redirect(url_for("todos.index"))
+    return render_template("todos/edit.html", form=form, todo=todo)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    """A todo form over ``MAX_CONTENT_LENGTH`` (werkzeug's 413, raised before the form is
+    read): the browser goes back to the form, which names the limit and shows the title
+    again (read from the start of the body); a JSON client gets Problem Details."""
+    if wants_json():
+        return handle_http_exception(error)
+    title = leading_text_fields().get("title")
+    if title:
+        session[DRAFT_TITLE] = {"path": request.path, "title": title[:TITLE_MAX]}
+    return back_to_form(f"The file is too large: attachments can be up to {upload_limit()}.")
+
+
+@bp.post("/<id:todo_id>/toggle")
+def toggle(todo_id: int) -> Response:
+    """Flip a todo between open and done."""
+    todo = own_todo(todo_id, current_user.id)
+    todo.done = not todo.done
+    db.session.commit()
+    return redirect(url_for("todos.index"))
+
+
+@bp.post("/<id:todo_id>/delete")
+def delete(todo_id: int) -> Response:
+    """Delete a todo and its attachment."""
+    todo = own_todo(todo_id, current_user.id)
+    db.session.delete(todo)
+    db.session.commit()
+    flash("Todo deleted.", "success")
+    return redirect(url_for("todos.index"))
+
+
+@bp.get("/<id:todo_id>/attachment")
+def attachment(todo_id: int) -> Response:
+    """Download a todo's attachment."""
+    return attachment_response(own_todo(todo_id, current_user.id))
+
+{%- if cookiecutter.worker == "celery" %}
+
+
+@bp.post("/purge")
+def purge() -> Response:
+    """Start the background task that deletes the user's completed todos."""
+    result = purge_completed_todos.delay(current_user.id)
+    current_app.logger.info("Started purge task %s", result.id)
+    flash("Completed todos are being cleared.", "success")
+    return redirect(url_for("todos.index"))
+{%- endif %}

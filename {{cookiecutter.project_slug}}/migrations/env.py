@@ -9,6 +9,7 @@ from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.types import TypeDecorator
 
 config = context.config
 # The app's factory set up logging (logs.py: LOG_FORMAT lines at LOG_LEVEL), or the test
@@ -30,6 +31,14 @@ def skip_empty_revisions(context, revision, directives) -> None:
         logger.info("No changes in schema detected.")
 
 
+def render_item(type_, obj, autogen_context) -> str | bool:
+    """Write the app's column types (``core.database``) as the SQLAlchemy types they store
+    as, so that a revision needs nothing from the app; anything else as Alembic does."""
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl_instance!r}"
+    return False
+
+
 def run_migrations_offline() -> None:
     """Emit the migration SQL for the configured URL, without connecting."""
     context.configure(
@@ -45,6 +54,7 @@ def run_migrations_online() -> None:
     """Apply the migrations over a connection of the app's engine."""
     configure_args = current_app.extensions["migrate"].configure_args
     configure_args.setdefault("process_revision_directives", skip_empty_revisions)
+    configure_args.setdefault("render_item", render_item)
     with db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=db.metadata, **configure_args)
         with context.begin_transaction():

@@ -31,8 +31,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import Engine, event
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db, limiter
 from {{ cookiecutter.project_slug }}.core.logs import logging_config
+from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db, limiter
 from {{ cookiecutter.project_slug }}.users.models import User, create_user
 
 {% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

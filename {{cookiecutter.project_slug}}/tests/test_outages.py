@@ -34,11 +34,11 @@ from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import Config
 {%- endif %}
 from {{ cookiecutter.project_slug }}.core.errors import handle_database_error
-{%- if cookiecutter.cache == "redis" %}
-from {{ cookiecutter.project_slug }}.extensions import cache
-{%- endif %}
 {%- if cookiecutter.worker == "celery" %}
 from {{ cookiecutter.project_slug }}.core.tasks import celery_init_app
+{%- endif %}
+{%- if cookiecutter.cache == "redis" %}
+from {{ cookiecutter.project_slug }}.extensions import cache
 {%- endif %}
 
 from .conftest import PASSWORD, closed_port{{ ", csrf_token" if cookiecutter.app_style == "full" and cookiecutter.worker == "celery" }}

@@ -8,8 +8,8 @@ from flask import Flask
 from prometheus_client import REGISTRY
 
 from {{ cookiecutter.project_slug }}.todos import tasks
-from {{ cookiecutter.project_slug }}.users.models import create_user
 from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos
+from {{ cookiecutter.project_slug }}.users.models import create_user
 
 TASK = "{{ cookiecutter.project_slug }}.todos.tasks.purge_completed_todos"
 

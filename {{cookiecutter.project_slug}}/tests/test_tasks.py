@@ -9,11 +9,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from {{ cookiecutter.project_slug }}.config import Config
-from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.core.database import utcnow
+from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.todos.models import Todo
-from {{ cookiecutter.project_slug }}.users.models import create_user
 from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos, purge_old_completed_todos
+from {{ cookiecutter.project_slug }}.users.models import create_user
 {%- if cookiecutter.app_style == "full" %}
 
 from .conftest import csrf_token

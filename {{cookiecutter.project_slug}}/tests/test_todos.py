@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from {{ cookiecutter.project_slug }}.todos.attachments import human_size
 from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.todos.attachments import human_size
 from {{ cookiecutter.project_slug }}.todos.models import Todo
 from {{ cookiecutter.project_slug }}.users.models import create_user
 

@@ -25,11 +25,11 @@ from flask import Flask
 from prometheus_client.parser import text_string_to_metric_families
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
 from {{ cookiecutter.project_slug }}.core.logs import log_fields
+from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
 from {{ cookiecutter.project_slug }}.todos.models import Todo
-from {{ cookiecutter.project_slug }}.users.models import User
 from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos
+from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conftest import closed_port
 

@@ -1,12 +1,6 @@
 {%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
 {%- set connect_to = ["the database" if cookiecutter.database != "sqlite", "Redis" if use_redis] | select | join(" or ") -%}
-"""Config classes, chosen by the ``FLASK_CONFIG`` environment variable.
-
-Every value comes from the environment (https://12factor.net/config) and is read when a
-config object is created, that is when the application factory runs, never at import.
-In development a ``.env`` file is read first through python-dotenv; the real environment
-wins over it.
-"""
+"""Config classes chosen by ``FLASK_CONFIG``, read from the environment when instantiated."""
 
 import os
 from typing import Any
@@ -16,15 +10,11 @@ from limits import parse_many
 
 #: Default request body limit in bytes (1 MiB); larger bodies get 413 Content Too Large.
 DEFAULT_MAX_CONTENT_LENGTH = 1024 * 1024
-#: Default attempts to log in (API tokens{{ " and the login page" if cookiecutter.app_style == "full" }}) per client address:
-#: a person who mistypes a password needs a few a minute; a password-guessing script is
-#: held to 100 guesses an hour, 2,400 a day (OWASP Authentication Cheat Sheet, "Protect
-#: Against Automated Attacks"), while many users behind one NAT address can log in.
+#: Default attempts to log in (API tokens{{ " and the login page" if cookiecutter.app_style == "full" }}) per client address.
 DEFAULT_LOGIN_RATE_LIMIT = "10 per minute; 100 per hour"
-#: Default registrations per client address: nobody needs many accounts an hour.
+#: Default registrations per client address.
 DEFAULT_REGISTER_RATE_LIMIT = "5 per minute; 20 per hour"
-#: ``LOG_FORMAT`` of each config when the variable is unset: JSON lines for a log collector
-#: in production, text for a person in development and tests (see logs.py).
+#: ``LOG_FORMAT`` of each config when the variable is unset (see logs.py).
 DEFAULT_LOG_FORMATS = {"development": "text", "testing": "text", "production": "json"}
 
 
@@ -39,8 +29,7 @@ DEFAULT_LOG_FORMATS = {"development": "text", "testing": "text", "production": "
 {%- else %}
 {%- set dev_url = "sqlite:///" ~ cookiecutter.project_slug ~ ".sqlite3" %}
 
-#: Database of the development config when ``DATABASE_URL`` is unset: a file in the app's
-#: instance folder (Flask-SQLAlchemy resolves relative SQLite paths there).
+#: Database of the development config when ``DATABASE_URL`` is unset (in the instance folder).
 {%- endif %}
 {%- if (dev_url | length) + 29 > 99 %}
 DEVELOPMENT_DATABASE_URL = (
@@ -61,16 +50,14 @@ EAGER_CELERY: dict[str, Any] = {
     "task_store_eager_result": True,
 }
 
-#: Sending a task to a broker that does not answer is tried again once, at once (kombu's
-#: ``retry_over_time`` arguments, in seconds): at most two ``CONNECT_TIMEOUT`` waits.
+#: Publishing to a broker that does not answer is retried once, at once: two connect waits.
 PUBLISH_RETRY_POLICY: dict[str, float] = {
     "max_retries": 1,
     "interval_start": 0,
     "interval_step": 0.2,
     "interval_max": 0.2,
 }
-#: Subscribing to a task's result on a Redis that does not answer: Celery reconnects once
-#: and stops there (its default is 20 retries, a second apart).
+#: Subscribing to a result on a Redis that does not answer: no retry (Celery's default: 20).
 RESULT_BACKEND_RETRY_POLICY: dict[str, float] = {"max_retries": 0}
 {%- endif %}
 
@@ -80,12 +67,7 @@ class ConfigError(RuntimeError):
 
 
 def env_int(name: str, default: int) -> int:
-    """Read the environment variable ``name`` as an integer.
-
-    :param name: the variable's name.
-    :param default: returned when the variable is unset or empty.
-    :raises ConfigError: when the value is not an integer; the message names the variable.
-    """
+    """Read the environment variable ``name`` as an integer, ``default`` when unset or empty."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -98,13 +80,7 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_rate_limit(name: str, default: str) -> str:
-    """Read the environment variable ``name`` as rate limits in the notation of the
-    ``limits`` package: ``10 per minute``, several separated by ``;``.
-
-    :param name: the variable's name.
-    :param default: returned when the variable is unset or empty.
-    :raises ConfigError: when the value does not parse; the message names the variable.
-    """
+    """Read ``name`` as rate limits of the ``limits`` package (``10 per minute; 100 per hour``)."""
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -116,11 +92,7 @@ def env_rate_limit(name: str, default: str) -> str:
 
 
 def env_log_format(config_name: str) -> str:
-    """Read ``LOG_FORMAT``: ``json`` or ``text``, by default that of ``DEFAULT_LOG_FORMATS``
-    for ``config_name`` (``json`` for a name it lacks).
-
-    :raises ConfigError: when the value is another; the message names the variable.
-    """
+    """Read ``LOG_FORMAT`` (``json`` or ``text``), by default that of ``config_name``."""
     raw = os.environ.get("LOG_FORMAT", "").strip().lower()
     if not raw:
         return DEFAULT_LOG_FORMATS.get(config_name, "json")
@@ -130,10 +102,7 @@ def env_log_format(config_name: str) -> str:
 
 
 def require(name: str, config_name: str) -> str:
-    """Return the environment variable ``name``.
-
-    :raises ConfigError: when it is unset or empty, naming the variable and the config.
-    """
+    """Return the environment variable ``name``; ``ConfigError`` when it is unset or empty."""
     value = os.environ.get(name)
     if not value:
         raise ConfigError(
@@ -145,11 +114,7 @@ def require(name: str, config_name: str) -> str:
 
 
 def env_sentinels(name: str) -> list[tuple[str, int]]:
-    """Read ``host:port`` pairs, comma-separated, from the environment variable ``name``.
-
-    :returns: ``[(host, port), ...]``, empty when the variable is unset.
-    :raises ConfigError: when an entry is not ``host:port`` with a numeric port.
-    """
+    """Read comma-separated ``host:port`` pairs from ``name`` as ``[(host, port), ...]``."""
     sentinels = []
     for entry in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
         host, _, port = entry.rpartition(":")
@@ -171,10 +136,7 @@ def env_list(name: str) -> list[str]:
 
 
 class Config:
-    """Settings shared by every environment; subclasses adjust them in ``__init__``.
-
-    Flask reads the upper-case attributes with ``app.config.from_object(instance)``.
-    """
+    """Settings shared by every environment; subclasses adjust them in ``__init__``."""
 
     CONFIG_NAME = "base"
 
@@ -183,8 +145,7 @@ class Config:
         self.SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
         self.SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
 {%- if cookiecutter.database == "mysql" %}
-        #: Test connections before use, and replace them before MySQL's wait_timeout
-        #: (8 hours by default) closes them on the server side.
+        #: Replace connections before MySQL's wait_timeout (8 hours) closes them.
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {
             "pool_pre_ping": True,
             "pool_recycle": 3600,
@@ -196,8 +157,7 @@ class Config:
         self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
 {%- endif %}
 {%- if connect_to %}
-        #: Seconds to wait for {{ connect_to }} to accept a connection; past them a
-        #: request that needs it answers 503 (see errors.py).
+        #: Seconds to wait for {{ connect_to }} to accept a connection (then 503).
         self.CONNECT_TIMEOUT = env_int("CONNECT_TIMEOUT", 2)
 {%- endif %}
 {%- if use_redis %}
@@ -209,7 +169,7 @@ class Config:
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
         self.LOG_FORMAT = env_log_format(self.CONFIG_NAME)
 {%- if cookiecutter.error_tracking == "sentry" %}
-        #: Sentry's client key (DSN); without it Sentry is not initialised, nothing is sent.
+        #: Sentry's client key (DSN); without it nothing is sent.
         self.SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
 {%- endif %}
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
@@ -221,23 +181,19 @@ class Config:
         self.OPENAPI_VERSION = "3.1.0"
         self.OPENAPI_URL_PREFIX = "/api/v1"
         self.OPENAPI_JSON_PATH = "openapi.json"
-        #: The sub-path the app is mounted under (``mount``), empty for the site root; it
-        #: is also the document's server, so that the docs page calls the API there.
+        #: Sub-path the app is mounted under (``mount``), also the OpenAPI document's server.
         self.SCRIPT_NAME = os.environ.get("SCRIPT_NAME", "").rstrip("/")
         self.API_SPEC_OPTIONS = {"servers": [{"url": self.SCRIPT_NAME or "/"}]}
-        #: How passwords are hashed: werkzeug.security's ``generate_password_hash`` method
-        #: syntax; its default, scrypt (n=2**15, r=8, p=1), is deliberately slow.
+        #: A ``werkzeug.security.generate_password_hash`` method.
         self.PASSWORD_HASH_METHOD = "scrypt"
-        #: Brute-force protection (Flask-Limiter, see ``ratelimits``): attempts per client
-        #: address; the 429 carries ``Retry-After``, every limited response ``X-RateLimit-*``.
+        #: Attempts per client address (Flask-Limiter, see ``ratelimits``).
         self.LOGIN_RATE_LIMIT = env_rate_limit("LOGIN_RATE_LIMIT", DEFAULT_LOGIN_RATE_LIMIT)
         self.REGISTER_RATE_LIMIT = env_rate_limit(
             "REGISTER_RATE_LIMIT", DEFAULT_REGISTER_RATE_LIMIT
         )
         self.RATELIMIT_HEADERS_ENABLED = True
 {%- if use_redis %}
-        #: Namespace of this app's rate-limit counters in a Redis it may share, and bounded
-        #: waits on it. While Redis is down the limits count in each process's memory.
+        #: Namespace of the counters in a Redis the app may share, and bounded waits on it.
         self.RATELIMIT_STORAGE_OPTIONS = {
             "key_prefix": "{{ cookiecutter.project_slug }}:ratelimit",
             "socket_connect_timeout": self.CONNECT_TIMEOUT,
@@ -245,8 +201,7 @@ class Config:
         }
         self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 {%- else %}
-        #: Counters in each process's memory: with several gunicorn workers a client may
-        #: make up to (workers x limit) attempts.
+        #: Counters per process: with several workers a client gets (workers x limit) attempts.
         self.RATELIMIT_STORAGE_URI = "memory://"
 {%- endif %}
 {%- if cookiecutter.cache == "redis" %}
@@ -274,8 +229,7 @@ class Config:
 
     @property
     def CACHE_TYPE(self) -> str:  # noqa: N802 - Flask reads upper-case names
-        """Flask-Caching backend: Redis through Sentinel when ``REDIS_SENTINELS`` is set,
-        else Redis at ``REDIS_URL`` when set, else an in-process cache."""
+        """Flask-Caching backend: Redis Sentinel, else Redis at ``REDIS_URL``, else in-process."""
         if self.CACHE_REDIS_SENTINELS:
             return "RedisSentinelCache"
         return "RedisCache" if self.REDIS_URL else "SimpleCache"
@@ -287,9 +241,7 @@ class Config:
 
     @property
     def CACHE_OPTIONS(self) -> dict[str, float]:  # noqa: N802
-        """Options of the cache's Redis client: bounded waits (seconds), so that a Redis
-        outage only slows a request by these; Flask-Caching then computes without the
-        cache. No options for the in-process cache, whose constructor takes none of these."""
+        """Bounded waits of the cache's Redis client (the in-process cache takes none)."""
         if self.CACHE_TYPE == "SimpleCache":
             return {}
         return {
@@ -301,21 +253,14 @@ class Config:
 
     @property
     def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802
-        """Flask-Limiter's storage: Redis at ``REDIS_URL`` when set, so that every process
-        counts the same attempts; else each process's memory."""
+        """Flask-Limiter storage: Redis at ``REDIS_URL``, shared by all processes, else memory."""
         return self.REDIS_URL or "memory://"
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
 
     @property
     def CELERY(self) -> dict[str, Any]:  # noqa: N802
-        """Celery settings (lower-case names from Celery's configuration docs).
-
-        Broker and result backend default to ``REDIS_URL``; ``CELERY_BROKER_URL`` (which
-        also takes an AMQP URL) and ``CELERY_RESULT_BACKEND`` override them. Without
-        ``REDIS_URL`` tasks run eagerly in-process. ``beat_schedule`` runs the purge of
-        old completed todos once a day (``celery beat``).
-        """
+        """Celery settings: Redis at ``REDIS_URL`` by default, eager in-process without it."""
         if not self.REDIS_URL:
             return EAGER_CELERY
         return {
@@ -324,8 +269,7 @@ class Config:
             # Named after the service, so that services sharing a broker keep their tasks.
             "task_default_queue": "{{ cookiecutter.project_slug }}",
             "broker_connection_retry_on_startup": True,
-            # Bounded waits when Redis is down, so that starting a task fails within two
-            # CONNECT_TIMEOUT waits (503, see errors.py) instead of retrying for about 20 s.
+            # Bounded waits: with Redis down, starting a task fails fast (503, see errors.py).
             "broker_connection_timeout": self.CONNECT_TIMEOUT,
             "broker_transport_options": {
                 "socket_connect_timeout": self.CONNECT_TIMEOUT,
@@ -346,15 +290,12 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    """Local development: debug on; a local database{{ " and Redis" if use_redis }} by default.
-
-    The ``.env`` file of the working directory (or the nearest parent) is read first;
-    variables already in the environment win over it.
-    """
+    """Local development: debug on; a local database{{ " and Redis" if use_redis }} by default."""
 
     CONFIG_NAME = "development"
 
     def __init__(self) -> None:
+        # The nearest .env; variables already in the environment win over it.
         load_dotenv(find_dotenv(usecwd=True))
         super().__init__()
         self.DEBUG = True
@@ -366,13 +307,7 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
-{%- if cookiecutter.worker == "celery" %}
-    """The test suite: ``TEST_DATABASE_URL`` or in-memory SQLite; Redis only when set.
-
-    Celery tasks always run eagerly here; a test that needs a real worker sets its own
-    ``CELERY`` settings.
-    """
-{%- elif use_redis %}
+{%- if use_redis %}
     """The test suite: ``TEST_DATABASE_URL`` or in-memory SQLite; Redis only when set."""
 {%- else %}
     """The test suite: ``TEST_DATABASE_URL``, or an in-memory SQLite."""
@@ -385,7 +320,7 @@ class TestingConfig(Config):
         self.TESTING = True
         self.SECRET_KEY = "testing"
         self.SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
-        #: One PBKDF2 round: cheap hashes keep the suite fast. Only ever for tests.
+        #: One PBKDF2 round keeps the suite fast. Only ever for tests.
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
         #: Limits no test reaches but the tests of the limits, which set their own.
         self.LOGIN_RATE_LIMIT = self.REGISTER_RATE_LIMIT = "1000 per minute"
@@ -408,16 +343,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
-    """Production: refuses to start without its secret and its services.
-
-{%- if use_redis %}
-
-    :raises ConfigError: naming ``SECRET_KEY``, ``DATABASE_URL`` or ``REDIS_URL`` when unset.
-{%- else %}
-
-    :raises ConfigError: naming ``SECRET_KEY`` or ``DATABASE_URL`` when unset.
-{%- endif %}
-    """
+    """Production: refuses to start (``ConfigError``) without its secret and its services."""
 
     CONFIG_NAME = "production"
 
@@ -439,13 +365,7 @@ CONFIGS: dict[str, type[Config]] = {
 
 
 def load_config(name: str | None = None) -> Config:
-    """Build the config object for ``name``, or for ``FLASK_CONFIG`` when ``name`` is None.
-
-    ``FLASK_CONFIG`` defaults to ``production``, so a forgotten variable fails safe.
-
-    :raises ConfigError: when the name is not ``development``, ``testing`` or
-        ``production``, or when the chosen configuration lacks a required variable.
-    """
+    """Build the config for ``name``, by default ``FLASK_CONFIG`` (``production`` if unset)."""
     if name is None:
         name = os.environ.get("FLASK_CONFIG", "production")
     if name not in CONFIGS:

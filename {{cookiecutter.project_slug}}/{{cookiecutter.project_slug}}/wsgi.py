@@ -1,16 +1,4 @@
-"""WSGI entry point: ``gunicorn -c gunicorn.conf.py {{ cookiecutter.project_slug }}.wsgi:app``.
-
-``SCRIPT_NAME`` (for example ``/todo``) mounts the app under that sub-path: the factory
-does it (``mount``), and this module then takes the variable out of the environment, so
-that gunicorn, which also reads it, does not strip the sub-path a second time.
-
-Behind a trusted proxy (``FORWARDED_ALLOW_IPS``, as gunicorn trusts it) the client's
-address comes from ``X-Forwarded-For``, so that logs and the rate limits of the credential
-endpoints see the client rather than the proxy.
-
-Under gunicorn, logging is gunicorn's ``logconfig_dict`` (gunicorn.conf.py): the app's
-lines, gunicorn's and its access log go through one handler, in ``LOG_FORMAT`` (logs.py).
-"""
+"""WSGI entry point: ``gunicorn -c gunicorn.conf.py {{ cookiecutter.project_slug }}.wsgi:app``."""
 
 import functools
 import ipaddress
@@ -25,21 +13,15 @@ from . import create_app
 
 
 def trust_forwarded_for(app: Flask, allowed: list[str]) -> None:
-    """Take ``REMOTE_ADDR`` from ``X-Forwarded-For`` when a trusted proxy sent the request.
-
-    Trusted as gunicorn trusts forwarded headers: a peer within ``allowed`` (addresses,
-    networks or ``*``), or a unix socket (no peer address; only nginx may connect to the
-    systemd unit's). The client is then the header's last address, the one that proxy
-    appended (werkzeug's ``ProxyFix`` for one proxy). A request from any other peer keeps
-    the peer's address, whatever its header says, so no client picks the address its
-    attempts are counted against.
-    """
+    """Take ``REMOTE_ADDR`` from ``X-Forwarded-For`` when a trusted proxy sent the request:
+    a peer in ``allowed`` (addresses, networks or ``*``), as gunicorn trusts, or a unix socket."""
     proxied = ProxyFix(app.wsgi_app, x_for=1, x_proto=0)
     direct = app.wsgi_app
     networks = [ipaddress.ip_network(entry, strict=False) for entry in allowed if entry != "*"]
 
     @functools.lru_cache(maxsize=1024)  # a peer's answer never changes; parse it once
     def trusted(peer: str) -> bool:
+        # No peer address: a unix socket, which only nginx may connect to.
         if not peer or "*" in allowed:
             return True
         address = ipaddress.ip_address(peer)

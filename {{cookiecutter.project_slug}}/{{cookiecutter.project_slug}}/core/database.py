@@ -42,14 +42,17 @@ class StorableString(TypeDecorator[str]):
     impl = String
     cache_ok = True
 
+    def __init__(self, length: int) -> None:
+        super().__init__(length)
+        self.length = length
+
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
         if "\x00" in value:
             raise UnstorableValueError("text must not contain NUL (U+0000) characters")
-        length = self.impl_instance.length
-        if length is not None and len(value) > length:
-            raise UnstorableValueError(f"text must be at most {length} characters")
+        if len(value) > self.length:
+            raise UnstorableValueError(f"text must be at most {self.length} characters")
         return value
 
 

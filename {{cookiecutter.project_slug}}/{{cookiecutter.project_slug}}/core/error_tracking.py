@@ -1,11 +1,4 @@
-"""Error tracking with Sentry (sentry-sdk): unhandled errors of requests{{ ", of Celery tasks" if cookiecutter.worker == "celery" }}
-and error log lines are sent to the project named by ``SENTRY_DSN``.
-
-Without ``SENTRY_DSN`` the SDK is not initialised at all: nothing is sent, nothing is
-patched. The release is ``{{ cookiecutter.project_slug }}@<installed version>`` (the
-package's metadata, that is ``pyproject.toml``'s ``version``), the environment is the
-config's name (``FLASK_CONFIG``).
-"""
+"""Error tracking with Sentry: unhandled errors and error log lines, when ``SENTRY_DSN`` is set."""
 
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
@@ -25,28 +18,18 @@ DISTRIBUTION = "{{ cookiecutter.project_slug }}"
 
 
 def release() -> str:
-    """The release Sentry groups errors by: ``<distribution>@<version>``, the installed
-    package's version, or ``pyproject.toml``'s where the code runs from its directory
-    without being installed (``uv sync --no-install-project``, as deploy/install.sh and
-    the Dockerfile's first stage do)."""
+    """The release Sentry groups errors by: ``<distribution>@<version>``."""
     try:
         number = version(DISTRIBUTION)
     except PackageNotFoundError:
+        # Run from its directory, not installed (uv sync --no-install-project, deploy targets).
         pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
         number = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
     return f"{DISTRIBUTION}@{number}"
 
 
 def init_app(app: Flask, **options: Any) -> None:
-    """Initialise sentry-sdk from ``app.config["SENTRY_DSN"]``, or do nothing without one.
-
-    sentry-sdk's defaults send no personal data (client addresses, cookies, bodies).
-
-    :param app: the app; its config gives the DSN and, by its ``CONFIG_NAME``, the
-        environment.
-    :param options: more keyword arguments of ``sentry_sdk.init`` (a test passes its own
-        ``transport``).
-    """
+    """Initialise sentry-sdk from ``SENTRY_DSN``, if set; ``options`` go to ``sentry_sdk.init``."""
     dsn = app.config.get("SENTRY_DSN")
     if not dsn:
         return

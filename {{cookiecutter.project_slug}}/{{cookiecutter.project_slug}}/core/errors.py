@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 {%- else -%}
 from flask import Flask, Response, current_app, jsonify
@@ -99,14 +100,14 @@ def request_problem(error: HTTPException) -> Response:
             else:
                 members["errors"][location] = messages
     else:
-        detail = error.description
+        detail = error.description or ""
     response = problem(error.code or 500, detail, **members)
     response.headers.update(data.get("headers") or {})
     return response
 {%- if cookiecutter.app_style == "full" %}
 
 
-def back_to_form(message: str) -> Response:
+def back_to_form(message: str) -> ResponseReturnValue:
     """Send a browser back to the form it posted, with ``message`` flashed there."""
     # Only a Referer of this app is followed, so this is no open redirect.
     flash(message, "error")
@@ -119,7 +120,7 @@ def back_to_form(message: str) -> Response:
     return redirect(url_for("main.index"))
 
 
-def handle_csrf_error(error: CSRFError) -> Response | tuple[str, int]:
+def handle_csrf_error(error: CSRFError) -> ResponseReturnValue:
     """A form with a missing or expired CSRF token: back to the form, or Problem Details."""
     if wants_json():
         return handle_http_exception(error)

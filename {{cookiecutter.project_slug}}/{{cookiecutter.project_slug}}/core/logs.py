@@ -48,8 +48,8 @@ class AccessLogFields(logging.Filter):
         if isinstance(atoms, Mapping):
             record.method = atoms["m"]
             record.path = atoms["U"]
-            record.status = int(atoms["s"])
-            record.duration_ms = atoms["D"] / 1000
+            record.status = int(str(atoms["s"]))
+            record.duration_ms = int(str(atoms["D"])) / 1000
             record.client = atoms["h"]
             record.request_id = atoms["{x-request-id}o"]
         return True

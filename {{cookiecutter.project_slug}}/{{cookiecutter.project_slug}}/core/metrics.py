@@ -1,9 +1,4 @@
-"""Prometheus metrics: HTTP requests, their latency, the requests in progress and the
-database pool.
-
-Under gunicorn each worker writes its samples to ``PROMETHEUS_MULTIPROC_DIR`` and ``serve``
-exposes their sum on a port of its own (``METRICS_PORT``), never on the app's port.
-"""
+"""Prometheus metrics: HTTP requests, their latency, requests in progress, the database pool."""
 
 import atexit
 import os
@@ -30,10 +25,6 @@ MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 def forget_process(**extra: Any) -> None:
     """Remove this process's live gauges from ``MULTIPROC_DIR`` (at its exit)."""
     if MULTIPROC_DIR:
-        mark_process_dead(os.getpid(), MULTIPROC_DIR)
-
-
-if MULTIPROC_DIR:
         mark_process_dead(os.getpid(), MULTIPROC_DIR)
 
 
@@ -90,8 +81,7 @@ def keep_url_rule(response: Response) -> Response:
 
 
 class RequestMetrics(Middleware):
-    """WSGI middleware: count each response and observe its latency, by method, URL rule
-    and status, and count the requests in progress."""
+    """WSGI middleware: count and time responses by method, URL rule and status."""
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -148,8 +138,7 @@ def init_app(app: Flask) -> None:
 
 
 class SampleFilesCollector(MultiProcessCollector):
-    """prometheus_client's ``MultiProcessCollector``, skipping the sample files a process
-    is still creating (prometheus/client_python#1199: a scrape would fail whole)."""
+    """``MultiProcessCollector`` skipping files still being created (client_python#1199)."""
 
     def __init__(self, registry: CollectorRegistry, path: str | os.PathLike[str]) -> None:
         super().__init__(registry, path=str(path))
@@ -163,14 +152,14 @@ class SampleFilesCollector(MultiProcessCollector):
                     files.append(str(file))
             except FileNotFoundError:  # a dead process's live gauge, removed meanwhile
                 pass
-        return self.merge(files, accumulate=True)
+        merged: Iterable[Metric] = self.merge(files, accumulate=True)
+        return merged
 
 
 def serve(port: int) -> None:
-    """Serve the samples of every process at ``/metrics`` on ``port``, from a thread.
-
-    It listens on ``METRICS_HOST``, 127.0.0.1 by default: only this host scrapes.
-    """
+    """Serve every process's samples at ``/metrics`` on ``METRICS_HOST:port``, from a thread."""
+    if not MULTIPROC_DIR:
+        raise ValueError("PROMETHEUS_MULTIPROC_DIR is not set")
     registry = CollectorRegistry()
     SampleFilesCollector(registry, MULTIPROC_DIR)
     start_http_server(port, addr=os.environ.get("METRICS_HOST", "127.0.0.1"), registry=registry)

@@ -10,10 +10,8 @@ from flask_smorest import Api, Blueprint
 from marshmallow import INCLUDE, Schema, fields
 from webargs.flaskparser import FlaskParser, is_json_request
 
-from .converters import IdConverter, id_parameter
-{%- if cookiecutter.app_style == "full" %}
-from ..extensions import csrf
-{%- endif %}
+{% if cookiecutter.app_style == "full" %}from ..extensions import csrf
+{% endif %}from .converters import IdConverter, id_parameter
 
 #: The media type of every error body (RFC 9457, section 3).
 PROBLEM_JSON = "application/problem+json"
@@ -23,8 +21,8 @@ SECURITY_SCHEMES = {
     "basicAuth": {"type": "http", "scheme": "basic"},
     "bearerAuth": {"type": "http", "scheme": "bearer"},
 }
-BASIC_AUTH = [{"basicAuth": []}]
-BEARER_AUTH = [{"bearerAuth": []}]
+BASIC_AUTH: list[dict[str, list[str]]] = [{"basicAuth": []}]
+BEARER_AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 class ProblemSchema(Schema):
@@ -99,7 +97,7 @@ class RequestParser(FlaskParser):
 
 
 class ApiBlueprint(Blueprint):
-    """A blueprint of the JSON API: strict JSON parsing{{ ", and no CSRF check (bearer tokens, no cookies)" if cookiecutter.app_style == "full" }}."""
+    """A blueprint of the JSON API: strict JSON parsing{{ ", no CSRF check (bearer tokens only)" if cookiecutter.app_style == "full" }}."""
 
     ARGUMENTS_PARSER = RequestParser()
 {%- if cookiecutter.app_style == "full" %}

@@ -1,11 +1,4 @@
-"""Prometheus metrics of the Celery tasks, from Celery's signals: how many ran and how
-long they took, by task name and final state (``SUCCESS``, ``FAILURE``, ``RETRY``).
-
-The worker's pool processes write their samples to ``PROMETHEUS_MULTIPROC_DIR`` (every
-deploy target sets it for the worker); its main process serves their sum on
-``WORKER_METRICS_PORT`` (see ``metrics.serve``). Without that variable the worker serves
-no metrics: its main process could not see what the pool processes count.
-"""
+"""Prometheus metrics of the Celery tasks: count and duration by task name and final state."""
 
 import os
 import time
@@ -36,25 +29,23 @@ def start_task(task_id: str, **_extra: Any) -> None:
 
 
 def finish_task(task_id: str, task: Task, state: str | None = None, **_extra: Any) -> None:
-    """``task_postrun`` receiver: count the task under its name and final state, and
-    observe how long it ran."""
+    """``task_postrun`` receiver: count and time the task by its name and final state."""
     labels = (task.name, state or "UNKNOWN")
     TASKS.labels(*labels).inc()
     TASK_DURATION.labels(*labels).observe(time.perf_counter() - started.pop(task_id))
 
 
 def serve_worker_metrics(**_extra: Any) -> None:
-    """``worker_init`` receiver (the worker's main process, before its pool starts): serve
-    the pool's metrics on ``WORKER_METRICS_PORT`` when ``PROMETHEUS_MULTIPROC_DIR`` is set."""
+    """``worker_init`` receiver: serve the pool's metrics on ``WORKER_METRICS_PORT``."""
+    # Without a shared directory the main process cannot see what the pool processes count.
     if metrics.MULTIPROC_DIR:
         metrics.serve(int(os.environ.get("WORKER_METRICS_PORT", DEFAULT_WORKER_METRICS_PORT)))
 
 
 def connect() -> None:
-    """Connect the receivers above to Celery's signals (once: Celery ignores a receiver
-    already connected), and ``metrics.forget_process`` to ``worker_process_shutdown``: the
-    pool processes end without ``atexit``."""
+    """Connect the receivers to Celery's signals (once: Celery ignores a repeated connect)."""
     task_prerun.connect(start_task)
     task_postrun.connect(finish_task)
     worker_init.connect(serve_worker_metrics)
+    # The pool processes end without atexit.
     worker_process_shutdown.connect(metrics.forget_process)

@@ -17,7 +17,7 @@ from .logs import log_fields
 def celery_init_app(app: Flask) -> Celery:
     """Create the Celery app of ``app`` (``app.extensions["celery"]``), the default one."""
 
-    class FlaskTask(Task):  # type: ignore[misc]
+    class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:
             # Run eagerly (the tests) within a request of app, the task shares its session.
             if has_app_context() and current_app == app:

@@ -1,24 +1,7 @@
 {%- set celery = cookiecutter.worker == "celery" -%}
-"""Tracing with OpenTelemetry: a span for each request, child spans for its SQL
-statements{{ ", the Celery tasks it sends and runs" if celery }} and the HTTP calls it makes with
-requests, exported over OTLP/HTTP.
+"""Tracing with OpenTelemetry over OTLP/HTTP, configured by the standard ``OTEL_*`` variables.
 
-Configured only by the standard ``OTEL_*`` environment variables, which the SDK reads
-(https://opentelemetry.io/docs/specs/otel/configuration/sdk-environment-variables/):
-``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``) turns tracing
-on. Without an endpoint, or with ``OTEL_TRACES_EXPORTER=none`` or ``OTEL_SDK_DISABLED=true``,
-nothing is instrumented and no provider is made. ``OTEL_SERVICE_NAME`` defaults to
-``{{ cookiecutter.project_slug }}``.
-
-Two steps, because gunicorn imports the app in its arbiter and then forks the workers
-(``preload_app``), and the span processor's export thread does not survive a fork:
-``init_app`` instruments the app when the factory runs; ``start_provider`` makes the
-tracer provider and its exporter in each process that serves, from gunicorn's
-``post_fork`` hook{{ " and Celery's ``worker_process_init`` signal (the prefork pool's children)" if celery }}.
-Until then the instrumentations hold OpenTelemetry's proxy tracers, which follow the
-provider once it is set. The development server (``flask run``) starts no provider.
-
-Log records get ``trace_id`` and ``span_id`` (``add_trace_ids_to_log_records``).
+Spans are exported only from processes that call ``start_provider`` (not ``flask run``).
 """
 
 import logging
@@ -40,14 +23,12 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
 
 from ..extensions import db
 
-#: ``service.name`` of the spans when neither ``OTEL_SERVICE_NAME`` nor
-#: ``OTEL_RESOURCE_ATTRIBUTES`` names the service.
+#: ``service.name`` when neither ``OTEL_SERVICE_NAME`` nor ``OTEL_RESOURCE_ATTRIBUTES`` sets it.
 DEFAULT_SERVICE_NAME = "{{ cookiecutter.project_slug }}"
 
 
 def enabled() -> bool:
-    """Whether tracing is on: an OTLP endpoint is set and the SDK and its traces
-    exporter are not turned off, by the standard variables."""
+    """Whether an OTLP endpoint is set and neither the SDK nor its traces exporter is off."""
     environ = os.environ
     if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
         return False
@@ -60,9 +41,7 @@ def enabled() -> bool:
 
 
 def resource() -> Resource:
-    """The resource of the spans, from ``OTEL_SERVICE_NAME`` and
-    ``OTEL_RESOURCE_ATTRIBUTES``; ``service.name`` is ``DEFAULT_SERVICE_NAME`` when they
-    leave it unset (the SDK's ``unknown_service``)."""
+    """The spans' resource from the ``OTEL_*`` variables, by default ``DEFAULT_SERVICE_NAME``."""
     detected = Resource.create()
     if str(detected.attributes.get(SERVICE_NAME, "")).startswith("unknown_service"):
         return detected.merge(Resource({SERVICE_NAME: DEFAULT_SERVICE_NAME}))
@@ -70,13 +49,8 @@ def resource() -> Resource:
 
 
 def start_provider(exporter: SpanExporter | None = None) -> TracerProvider | None:
-    """Make this process's tracer provider, exporting in batches from a thread, when
-    tracing is on; once a process (OpenTelemetry keeps the first provider set).
-
-    :param exporter: where spans go; by default OTLP over HTTP, configured by the
-        ``OTEL_EXPORTER_OTLP_*`` variables (a test passes an in-memory one).
-    :returns: the provider, or None when tracing is off.
-    """
+    """Set this process's tracer provider when tracing is on, after any fork (its export
+    thread would not survive one); ``exporter`` defaults to OTLP over HTTP."""
     if not enabled():
         return None
     provider = TracerProvider(resource=resource())
@@ -86,13 +60,7 @@ def start_provider(exporter: SpanExporter | None = None) -> TracerProvider | Non
 
 
 def add_trace_ids_to_log_records() -> None:
-    """Give every log record ``trace_id`` and ``span_id``: the current span's ids in
-    hex (as tracing backends show them), empty strings outside a span.
-
-    A log record factory, so that every handler and formatter sees them; a JSON
-    formatter writes them as fields of each line (python-json-logger adds a record's
-    extra attributes), a text format can name them (``%(trace_id)s``). Installed once.
-    """
+    """Give every log record the current span's ``trace_id`` and ``span_id`` (hex, or "")."""
     previous = logging.getLogRecordFactory()
     if getattr(previous, "adds_trace_ids", False):
         return
@@ -116,15 +84,11 @@ def _start_provider_in_worker_process(**_: object) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Instrument ``app`` (its requests), its database engines{{ ", Celery" if celery }} and requests
-    when tracing is on (``enabled``); else do nothing.
-
-    The instrumentations of SQLAlchemy{{ ", Celery" if celery }} and requests are process-wide,
-    made once: the first app the factory builds in a process is the one traced.
-    """
+    """Instrument ``app``, its database engines{{ ", Celery" if celery }} and requests when tracing is on."""
     if not enabled():
         return
     FlaskInstrumentor().instrument_app(app)
+    # The other instrumentations are process-wide: the first app built in a process is traced.
     with app.app_context():
         SQLAlchemyInstrumentor().instrument(engines=list(db.engines.values()))
 {%- if celery %}

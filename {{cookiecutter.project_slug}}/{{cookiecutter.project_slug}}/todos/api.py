@@ -1,6 +1,7 @@
 """API todos: CRUD, attachments, counts{{ " and the purge task" if cookiecutter.worker == "celery" }}."""
 
 from flask import Response, url_for
+from werkzeug.datastructures import FileStorage
 
 from ..core.openapi import ApiBlueprint, error_response
 from ..extensions import db
@@ -107,7 +108,7 @@ def delete_todo(todo_id: int) -> None:
 @bp.response(200, TodoSchema)
 @bp.alt_response(404, **error_response(TODO_NOT_FOUND))
 @bp.alt_response(413, **error_response("The body is larger than MAX_CONTENT_LENGTH."))
-def put_attachment(files: dict[str, object], todo_id: int) -> Todo:
+def put_attachment(files: dict[str, FileStorage], todo_id: int) -> Todo:
     """Attach the multipart form field ``file`` to a todo, replacing any earlier one."""
     todo = own_todo(todo_id, current_user_id())
     store_upload(todo, files["file"])

@@ -18,11 +18,7 @@ FIELDS_PEEK = 16 * 1024
 
 
 def human_size(size: int) -> str:
-    """``size`` bytes in binary units (IEC 80000-13), as the pages show a limit.
-
-    :param size: a number of bytes.
-    :returns: for example ``"1 MiB"``, ``"1.5 KiB"``, ``"100 bytes"`` (one decimal at most).
-    """
+    """``size`` bytes in binary units, one decimal at most: ``"1.5 KiB"``, ``"100 bytes"``."""
     value = float(size)
     unit = "bytes"
     for larger in ("KiB", "MiB", "GiB"):
@@ -34,22 +30,12 @@ def human_size(size: int) -> str:
 
 
 def upload_limit() -> str:
-    """The largest request body the app reads (``MAX_CONTENT_LENGTH``), in binary units.
-
-    An attachment must fit in it with the rest of its form, so the pages name this size
-    as the upload limit.
-    """
+    """``MAX_CONTENT_LENGTH`` in binary units: an attachment must fit in it with its form."""
     return human_size(current_app.config["MAX_CONTENT_LENGTH"])
 
 
 def store_upload(todo: Todo, upload: FileStorage) -> None:
-    """Read ``upload`` into ``todo``'s attachment.
-
-    The body size is already bounded by ``MAX_CONTENT_LENGTH`` (werkzeug answers 413
-    before this runs). The file name is made safe with werkzeug's ``secure_filename``.
-
-    :raises werkzeug.exceptions.BadRequest: when the upload has no usable file name.
-    """
+    """Read ``upload`` into ``todo``'s attachment under a safe file name; 400 without one."""
     filename = secure_filename(upload.filename or "")[-FILENAME_MAX:]
     if not filename:
         abort(400, "The uploaded file needs a file name.")
@@ -57,10 +43,7 @@ def store_upload(todo: Todo, upload: FileStorage) -> None:
 
 
 def attachment_response(todo: Todo) -> Response:
-    """Send ``todo``'s attachment as a download.
-
-    :raises werkzeug.exceptions.NotFound: when the todo has no attachment.
-    """
+    """Send ``todo``'s attachment as a download; 404 without one."""
     if todo.attachment is None:
         abort(404, "This todo has no attachment.")
     return send_file(
@@ -72,18 +55,9 @@ def attachment_response(todo: Todo) -> Response:
 
 
 def leading_text_fields(limit: int = FIELDS_PEEK) -> dict[str, str]:
-    """The text fields that a ``multipart/form-data`` body refused as too large sent before
-    its first file.
-
-    werkzeug refuses a body over ``MAX_CONTENT_LENGTH`` before reading any of it, so the
-    form's text is lost with its file. Browsers send a form's fields in document order
-    (HTML's "constructing the entry list"), and the todo forms put the title before the
-    file input: this decodes no more than ``limit`` bytes of the body with werkzeug's
-    ``MultipartDecoder`` and returns the fields complete in them.
-
-    :returns: ``{name: value}``; empty for a body of another type or of unknown length,
-        or one that cannot be decoded.
-    """
+    """The text fields a multipart body refused as too large sent before its first file."""
+    # werkzeug refuses the body unread; browsers send fields in document order and the forms
+    # put the title before the file input, so the first ``limit`` bytes hold it.
     mimetype, options = parse_options_header(request.headers.get("Content-Type"))
     boundary = options.get("boundary")
     if mimetype != "multipart/form-data" or not boundary or request.content_length is None:
@@ -92,7 +66,7 @@ def leading_text_fields(limit: int = FIELDS_PEEK) -> dict[str, str]:
     decoder = MultipartDecoder(boundary.encode())
     decoder.receive_data(body.read(limit))
     fields: dict[str, str] = {}
-    name, chunks = "", []
+    name, chunks = "", list[bytes]()
     with suppress(ValueError):  # a body that is not multipart after all
         # Data events follow their Field; a File, or the end of what was read, ends the text.
         while isinstance(event := decoder.next_event(), Preamble | Field | Data):

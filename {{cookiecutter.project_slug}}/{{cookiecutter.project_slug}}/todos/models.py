@@ -12,7 +12,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..core.database import StorableString, UTCDateTime, utcnow
-from ..extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
+from ..extensions import Base, {{ "cache, " if cookiecutter.cache == "redis" }}db
 from ..users.models import User
 
 #: Shared with the validation rules of forms and schemas.
@@ -25,7 +25,7 @@ ATTACHMENT_TYPE = LargeBinary().with_variant(LONGBLOB(), "mysql", "mariadb")
 {%- endif %}
 
 
-class Todo(db.Model):
+class Todo(Base):
     """A todo of one user, with an optional attachment loaded only when read."""
 
     __tablename__ = "todos"
@@ -65,7 +65,8 @@ def own_todo(todo_id: int, user_id: int) -> Todo:
     :raises werkzeug.exceptions.NotFound: also for another user's todo, so that its id
         is not revealed.
     """
-    return db.first_or_404(select(Todo).where(Todo.id == todo_id, Todo.user_id == user_id))
+    todo: Todo = db.first_or_404(select(Todo).where(Todo.id == todo_id, Todo.user_id == user_id))
+    return todo
 
 
 # A page of a user's todos without the attachments' bytes, with the count of all of them

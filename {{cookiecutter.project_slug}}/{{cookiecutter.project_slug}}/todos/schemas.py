@@ -1,6 +1,8 @@
 """What the todos API accepts and returns (marshmallow); the views use one instance of
 each schema for every request."""
 
+from typing import Any
+
 from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
@@ -13,7 +15,7 @@ from .models import TITLE_MAX, Todo
 class StrictBoolean(fields.Boolean):
     """A JSON ``true`` or ``false`` only, as the document's ``type: boolean`` says."""
 
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs) -> bool:
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: Any) -> bool:
         if not isinstance(value, bool):
             raise self.make_error("invalid", input=value)
         return value
@@ -52,7 +54,7 @@ class TodoSchema(Schema):
         if name is None:
             return None
         todo_id = self.get_attribute(todo, "id", None)
-        return ATTACHMENT_SCHEMA.dump(
+        attachment: dict[str, object] = ATTACHMENT_SCHEMA.dump(
             {
                 "name": name,
                 "type": self.get_attribute(todo, "attachment_type", None),
@@ -60,6 +62,7 @@ class TodoSchema(Schema):
                 "url": url_for("todos_api.get_attachment", todo_id=todo_id),
             }
         )
+        return attachment
 
 
 class TodoChangesSchema(Schema):

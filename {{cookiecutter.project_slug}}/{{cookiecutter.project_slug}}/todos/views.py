@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -42,13 +43,12 @@ DRAFT_TITLE = "draft_title"
 @bp.before_request
 @login_required
 def require_login() -> None:
-    """Every todo page needs a logged-in user (Flask-Login redirects to the login page)."""
+    """Every todo page needs a logged-in user."""
 
 
 def draft_title(default: str | None) -> str | None:
-    """The title that this page's form sent in a body refused as too large
-    (``upload_too_large`` keeps it), else ``default``. A kept title is read once, by the
-    next todo page: any other page than its form's drops it."""
+    """The title kept by ``upload_too_large`` for this page's form, else ``default``."""
+    # Read once, by the next todo page: any page other than its form's drops it.
     draft = session.pop(DRAFT_TITLE, None)
     return draft["title"] if draft and draft["path"] == request.path else default
 
@@ -81,16 +81,13 @@ def index() -> Response | str:
 
 @bp.route("/<id:todo_id>/edit", methods=["GET", "POST"])
 def edit(todo_id: int) -> Response | str:
-    """Edit a todo's title, state and attachment (replace or remove it).
-
-    "Remove the attachment" is applied first, so a file sent with it still becomes the
-    new attachment.
-    """
+    """Edit a todo's title, state and attachment (replace or remove it)."""
     todo = own_todo(todo_id, current_user.id)
     # Not ``obj=todo``: the form's ``attachment`` (a file to upload) would take the todo's
     # stored bytes when none is sent.
     form = EditTodoForm(title=draft_title(todo.title), done=todo.done)
     if form.validate_on_submit():
+        # Removal first, so that a file sent with it becomes the new attachment.
         if form.remove_attachment.data:
             todo.clear_attachment()
         save_form(form, todo)
@@ -100,10 +97,9 @@ def edit(todo_id: int) -> Response | str:
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def upload_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
-    """A todo form over ``MAX_CONTENT_LENGTH`` (werkzeug's 413, raised before the form is
-    read): the browser goes back to the form, which names the limit and shows the title
-    again (read from the start of the body); a JSON client gets Problem Details."""
+def upload_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """413 on a todo form: back to the form, with its title and the limit; JSON clients get
+    Problem Details."""
     if wants_json():
         return handle_http_exception(error)
     title = leading_text_fields().get("title")

@@ -41,7 +41,7 @@ def issue_token(user: User) -> str:
 @basic_auth.verify_password
 def verify_password(username: str, password: str) -> User | None:
     """The user whose username and password match, else None (401)."""
-    user = db.session.scalar(select(User).where(User.username == username))
+    user: User | None = db.session.scalar(select(User).where(User.username == username))
     if user is not None and user.check_password(password):
         bind(user_id=user.id)
         return user
@@ -75,7 +75,8 @@ token_auth.error_handler(auth_error)
 
 def unauthorized(description: str) -> dict[str, Any]:
     """The OpenAPI description of a 401 answer."""
-    return {"401": {"description": description, "content": {PROBLEM_JSON: {"schema": ProblemSchema}}}}
+    content = {PROBLEM_JSON: {"schema": ProblemSchema}}
+    return {"401": {"description": description, "content": content}}
 
 
 def basic_required(view: View) -> View:

@@ -12,14 +12,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..core.database import StorableString, UTCDateTime, utcnow
 from ..core.logs import bind
-from ..extensions import db{{ ", login_manager" if cookiecutter.app_style == "full" }}
+from ..extensions import Base, db{{ ", login_manager" if cookiecutter.app_style == "full" }}
 
 #: Shared with the validation rules of forms and schemas.
 USERNAME_MAX = 64
 PASSWORD_MIN = 8
 
 
-class User({{ "UserMixin, " if cookiecutter.app_style == "full" }}db.Model):
+class User({{ "UserMixin, " if cookiecutter.app_style == "full" }}Base):
     """An account. Passwords are kept as werkzeug.security hashes."""
 
     __tablename__ = "users"

@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from cookiecutter.main import cookiecutter
@@ -69,9 +70,10 @@ TODOS = 40
 #: Creates the benchmark's user and todos in the service's database; prints a token.
 SETUP = f"""
 from {DEFAULT_SLUG} import create_app
-from {DEFAULT_SLUG}.api.auth import issue_token
 from {DEFAULT_SLUG}.extensions import db
-from {DEFAULT_SLUG}.models import Todo, create_user
+from {DEFAULT_SLUG}.todos.models import Todo
+from {DEFAULT_SLUG}.users.auth import issue_token
+from {DEFAULT_SLUG}.users.models import create_user
 
 with create_app().app_context():
     user = create_user("bench", "bench-password")
@@ -266,12 +268,23 @@ def measure(args: argparse.Namespace, a: Server, b: Server, token: str) -> dict:
     return ratios
 
 
-def main(args: argparse.Namespace) -> int:
-    """Render, set up, serve A and B, measure and print; the exit status."""
-    if shutil.which("wrk") is None:
-        print("wrk is missing: install it (Debian: sudo apt-get install wrk)", file=sys.stderr)
-        return 2
-    with tempfile.TemporaryDirectory(prefix="throughput-") as tmp:
+class SetupFailed(RuntimeError):
+    """The migration or the creation of the benchmark's user failed (its output)."""
+
+
+@contextlib.contextmanager
+def prepared(prefix: str) -> Iterator[tuple[Path, Path, Path, dict[str, str], str]]:
+    """Render the default variant into a new temporary directory (``prefix``) with
+    ``MINIMAL_APP`` beside it as ``throughput_minimal.py``, build its virtualenv, migrate a
+    fresh PostgreSQL database and create the benchmark's user and todos (``SETUP``).
+
+    Yields the directory, the project, the virtualenv's bin directory, the production
+    environment of both sides and the user's bearer token; drops the database and removes
+    the directory at exit.
+
+    :raises SetupFailed: with the output of the migration or ``SETUP``, when it failed.
+    """
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
         project = Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
         (Path(tmp) / "throughput_minimal.py").write_text(MINIMAL_APP)
         venv = project_venv(project)
@@ -283,23 +296,32 @@ def main(args: argparse.Namespace) -> int:
                 setup := run([venv / "python", "-c", SETUP], cwd=project, env=env),
             ):
                 if result.returncode != 0:
-                    print(result.stdout, file=sys.stderr)
-                    return 1
-            token = setup.stdout.strip().splitlines()[-1]
-            a_pid, b_pid = Path(tmp) / "a.pid", Path(tmp) / "b.pid"
-            a_args = ["-c", "gunicorn.conf.py", "-p", a_pid, f"{DEFAULT_SLUG}.wsgi:app"]
-            b_args = [
-                "-c",
-                "gunicorn.conf.py",
-                "-p",
-                b_pid,
-                "--pythonpath",
-                tmp,
-                "throughput_minimal:app",
-            ]
+                    raise SetupFailed(result.stdout)
+            yield Path(tmp), project, venv, env, setup.stdout.strip().splitlines()[-1]
+
+
+def server_args(tmp: Path, pidfile: Path, minimal: bool = False) -> list[str | Path]:
+    """gunicorn's arguments for side A (the service) or, ``minimal``, B (``MINIMAL_APP`` in
+    ``tmp``): production config from the project's ``gunicorn.conf.py``, the arbiter's pid
+    written to ``pidfile``."""
+    app = [f"{DEFAULT_SLUG}.wsgi:app"]
+    if minimal:
+        app = ["--pythonpath", tmp, "throughput_minimal:app"]
+    return ["-c", "gunicorn.conf.py", "-p", pidfile, *app]
+
+
+def main(args: argparse.Namespace) -> int:
+    """Render, set up, serve A and B, measure and print; the exit status."""
+    if shutil.which("wrk") is None:
+        print("wrk is missing: install it (Debian: sudo apt-get install wrk)", file=sys.stderr)
+        return 2
+    try:
+        with prepared("throughput-") as (tmp, project, venv, env, token):
+            a_pid, b_pid = tmp / "a.pid", tmp / "b.pid"
+            a_args, b_args = server_args(tmp, a_pid), server_args(tmp, b_pid, minimal=True)
             with (
-                gunicorn(venv, project, env, Path(tmp) / "a.log", args=a_args, workers=2) as a,
-                gunicorn(venv, project, env, Path(tmp) / "b.log", args=b_args, workers=2) as b,
+                gunicorn(venv, project, env, tmp / "a.log", args=a_args, workers=2) as a,
+                gunicorn(venv, project, env, tmp / "b.log", args=b_args, workers=2) as b,
             ):
                 if body(a + PATHS["todos"], token) != body(b + PATHS["todos"], token):
                     print("A and B answer the todo list differently", file=sys.stderr)
@@ -316,11 +338,14 @@ def main(args: argparse.Namespace) -> int:
                     for log in ("a.log", "b.log"):
                         failed = [
                             line
-                            for line in (Path(tmp) / log).read_text().splitlines()
+                            for line in (tmp / log).read_text().splitlines()
                             if '" 200 ' not in line
                         ]
                         print(log, *failed[-20:], sep="\n", file=sys.stderr)
                     return 1
+    except SetupFailed as failed:
+        print(failed, file=sys.stderr)
+        return 1
     for name, kinds in ratios.items():
         for kind, values in kinds.items():
             if not values:

@@ -7,18 +7,22 @@ a server fails, never skips, when its variable is missing.
 """
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pymysql
 import pytest
 import redis
 
 from .api.report import write_summary as write_outage_summary
 from .deploy.container.report import write_summary as write_container_summary
-from .helpers import FREE_METRICS_PORTS, ROOT, fresh_postgres_database, service_url
+from .helpers import (
+    FREE_METRICS_PORTS,
+    ROOT,
+    fresh_mysql_database,
+    fresh_postgres_database,
+    service_url,
+)
 
 # Inherited by every gunicorn and Celery worker the tests start.
 os.environ.update(FREE_METRICS_PORTS)
@@ -55,16 +59,8 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def mysql_url() -> Iterator[str]:
     """A fresh, empty MariaDB/MySQL database (utf8mb4) for one test (dropped afterwards)."""
-    server = urlsplit(service_url("TEST_MYSQL_URL"))
-    name = f"tpl_{uuid.uuid4().hex[:12]}"
-    connection = pymysql.connect(
-        host=server.hostname, port=server.port or 3306, user=server.username,
-        password=server.password or "", autocommit=True,
-    )  # fmt: skip
-    with connection:
-        connection.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-        yield server._replace(path=f"/{name}", query="charset=utf8mb4").geturl()
-        connection.cursor().execute(f"DROP DATABASE `{name}`")
+    with fresh_mysql_database(service_url("TEST_MYSQL_URL")) as url:
+        yield url
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import psycopg
+import pymysql
 import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
@@ -47,6 +48,15 @@ T = TypeVar("T")
 FREE_METRICS_PORTS = {"METRICS_PORT": "0", "WORKER_METRICS_PORT": "0"}
 #: A Cookiecutter variable or tag left in a rendered file.
 UNRENDERED = re.compile(r"cookiecutter\.|\{\{ ?cookiecutter|\{%-? ?(if|for|raw)\b")
+#: What the generated project reads from the environment: a generated suite gets only what
+#: its runner gives it, whatever the shell running the template tests has set.
+PROJECT_ENV = (
+    "FLASK_CONFIG", "SECRET_KEY", "DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL",
+    "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
+    "SCRIPT_NAME", "CORS_ORIGINS", "LOG_LEVEL", "LOG_FORMAT", "SENTRY_DSN", "OTEL_SDK_DISABLED",
+    "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_TRACES_EXPORTER",
+    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+)  # fmt: skip
 
 
 def parse_env_file(path: Path) -> dict[str, str]:
@@ -95,6 +105,24 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def fresh_mysql_database(server_url: str) -> Iterator[str]:
+    """Create an empty MariaDB/MySQL database (utf8mb4) on the server of ``server_url``
+    (a SQLAlchemy URL); yield its URL; drop it at exit."""
+    server = urlsplit(server_url)
+    name = f"tpl_{uuid.uuid4().hex[:12]}"
+    connection = pymysql.connect(
+        host=server.hostname, port=server.port or 3306, user=server.username,
+        password=server.password or "", autocommit=True,
+    )  # fmt: skip
+    with connection:
+        connection.cursor().execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        try:
+            yield server._replace(path=f"/{name}", query="charset=utf8mb4").geturl()
+        finally:
+            connection.cursor().execute(f"DROP DATABASE `{name}`")
 
 
 def refused(output_dir: Path, capfd: pytest.CaptureFixture, **answers: str) -> str:
@@ -252,6 +280,8 @@ def assert_pre_commit_clean(project: Path) -> float:
         "UV_NO_SYNC": "1",
         "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",  # uv, as a developer has it
         "PRE_COMMIT_HOME": str(CACHE / "pre-commit"),
+        # mypy's cache of the locked libraries, shared by the variants of this lock.
+        "MYPY_CACHE_DIR": str(venv.parent.with_name(f"{venv.parent.name}-mypy")),
     }
     for command in (["git", "init", "--quiet"], ["git", "add", "--all"]):
         assert run(command, cwd=project).returncode == 0, command

@@ -24,7 +24,7 @@ def test_layout_notes_are_aligned(bake, app_style: str, deploy_target: str) -> N
     columns = {re.match(r"\S+(?:, \S+)*  +", line).end() for line in lines}
     assert len(columns) == 1, block
     paths = [line.split("  ")[0] for line in lines]
-    assert f"{project.name}/mount.py" in paths
+    assert f"{project.name}/core/mount.py" in paths
     assert all((project / path).exists() for path in paths if "," not in path), paths
     assert ("k8s/" in paths, "deploy/" in paths) == (
         deploy_target == "kubernetes", deploy_target == "systemd-nginx"

@@ -116,8 +116,9 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
     [
         (
             {"app_style": "api"},
-            [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/auth.py",
-             f"{DEFAULT_SLUG}/forms.py", f"{DEFAULT_SLUG}/todos.py", "tests/test_auth.py",
+            [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/users/views.py",
+             f"{DEFAULT_SLUG}/users/forms.py", f"{DEFAULT_SLUG}/todos/views.py",
+             f"{DEFAULT_SLUG}/todos/forms.py", "tests/test_auth.py", "tests/test_csrf.py",
              "tests/test_auth_rate_limits.py"],
             ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager",
              "errors/error.html"],
@@ -129,9 +130,10 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         ),
         (
             {"worker": "none"},
-            [f"{DEFAULT_SLUG}/tasks.py", f"{DEFAULT_SLUG}/worker.py",
-             f"{DEFAULT_SLUG}/api/tasks.py", "tests/test_tasks.py", "tests/test_worker.py",
-             f"{DEFAULT_SLUG}/task_metrics.py", "tests/test_task_metrics.py"],
+            [f"{DEFAULT_SLUG}/core/tasks.py", f"{DEFAULT_SLUG}/worker.py",
+             f"{DEFAULT_SLUG}/main/tasks.py", f"{DEFAULT_SLUG}/todos/tasks.py",
+             "tests/test_tasks.py", "tests/test_worker.py",
+             f"{DEFAULT_SLUG}/core/task_metrics.py", "tests/test_task_metrics.py"],
             ["celery", "Celery", "purge"],
         ),
         (
@@ -143,7 +145,7 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         *(
             (
                 {"error_tracking": "none", "tracing": "none", "deploy_target": target},
-                [f"{DEFAULT_SLUG}/error_tracking.py", f"{DEFAULT_SLUG}/tracing.py",
+                [f"{DEFAULT_SLUG}/core/error_tracking.py", f"{DEFAULT_SLUG}/core/tracing.py",
                  "tests/test_error_tracking.py", "tests/test_tracing.py"],
                 ["sentry", "Sentry", "SENTRY", "opentelemetry", "OpenTelemetry", "OTEL_",
                  "trace_id", "post_fork"],

@@ -18,6 +18,7 @@ import yaml
 from cookiecutter.main import cookiecutter
 
 from ..helpers import (
+    PROJECT_ENV,
     ROOT,
     UNRENDERED,
     assert_pre_commit_clean,
@@ -31,15 +32,6 @@ from .matrix import COMBINATIONS, PAIRWISE, REFUSED, VARIANTS, refused_rule, var
 
 #: At least this many tests run in the smallest variant's suite (api, no cache, no worker).
 MIN_TESTS = 50
-#: What the generated project reads from the environment: the suite gets only what the
-#: matrix gives it, whatever the shell running the template tests has set.
-PROJECT_ENV = (
-    "FLASK_CONFIG", "SECRET_KEY", "DATABASE_URL", "TEST_DATABASE_URL", "REDIS_URL",
-    "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND",
-    "SCRIPT_NAME", "CORS_ORIGINS", "LOG_LEVEL", "LOG_FORMAT", "SENTRY_DSN", "OTEL_SDK_DISABLED",
-    "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES", "OTEL_TRACES_EXPORTER",
-    "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
-)  # fmt: skip
 
 
 def test_there_are_72_combinations_and_8_are_refused() -> None:

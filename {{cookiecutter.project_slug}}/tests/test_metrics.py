@@ -17,7 +17,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import QueuePool
 
 from {{ cookiecutter.project_slug }} import create_app
-from {{ cookiecutter.project_slug }}.core.metrics import UNMATCHED, SampleFilesCollector, instrument_pool
+from {{ cookiecutter.project_slug }}.core.metrics import (
+    UNMATCHED,
+    SampleFilesCollector,
+    instrument_pool,
+)
 
 
 def sample(name: str, **labels: str) -> float:

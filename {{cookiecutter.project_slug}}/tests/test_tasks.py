@@ -12,7 +12,10 @@ from {{ cookiecutter.project_slug }}.config import Config
 from {{ cookiecutter.project_slug }}.core.database import utcnow
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.todos.models import Todo
-from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos, purge_old_completed_todos
+from {{ cookiecutter.project_slug }}.todos.tasks import (
+    purge_completed_todos,
+    purge_old_completed_todos,
+)
 from {{ cookiecutter.project_slug }}.users.models import create_user
 {%- if cookiecutter.app_style == "full" %}
 
@@ -69,6 +72,12 @@ def test_broker_may_be_amqp_with_results_on_redis(monkeypatch: pytest.MonkeyPatc
     celery = Config().CELERY
     assert celery["broker_url"] == "amqp://guest:guest@localhost:5672//"
     assert celery["result_backend"] == "redis://localhost:6379/0"
+
+
+def test_tasks_go_to_a_queue_named_after_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Services sharing one broker never take each other's tasks.
+    monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
+    assert Config().CELERY["task_default_queue"] == "{{ cookiecutter.project_slug }}"
 
 
 def test_beat_runs_the_periodic_purge_daily(monkeypatch: pytest.MonkeyPatch) -> None:

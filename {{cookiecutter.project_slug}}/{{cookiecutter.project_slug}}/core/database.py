@@ -3,7 +3,8 @@
 A failure to open a connection counts as a disconnect, so that ``errors`` answers it with
 503 and ``Retry-After``, as it does a connection lost in use.
 """
-{% if cookiecutter.database != "sqlite" %}
+
+{% if cookiecutter.database != "sqlite" -%}
 from collections.abc import Callable
 {% endif -%}
 from datetime import UTC, datetime

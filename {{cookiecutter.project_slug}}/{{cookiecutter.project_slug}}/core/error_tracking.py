@@ -23,7 +23,7 @@ def release() -> str:
         number = version(DISTRIBUTION)
     except PackageNotFoundError:
         # Run from its directory, not installed (uv sync --no-install-project, deploy targets).
-        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
         number = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
     return f"{DISTRIBUTION}@{number}"
 

@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from .middleware import Environ, Middleware, StartResponse
-{%- if cookiecutter.app_style == "full" %}
 
+{% if cookiecutter.app_style == "full" -%}
 #: Content-Security-Policy of HTML pages: everything from this origin, nothing inline.
 PAGE_CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-{%- endif %}
+{% endif -%}
 #: Content-Security-Policy of {{ "every other response" if cookiecutter.app_style == "full" else "every response" }}: loads nothing, may not be framed.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 HEADERS = {

@@ -12,9 +12,9 @@ worker's counters (``callgrind_control --zero``), sends ``--requests`` more, dum
 (``callgrind_control --dump``) and divides the dump's total ``Ir`` (instructions executed,
 every thread of the worker) by the requests. It prints each side's instructions a request
 and B/A: the share of the minimal app's efficiency the service keeps (the issue's goal is
-0.8 for the todo list; ``/health`` has none). Hash seeds are fixed, so two runs differ by
-no more than a few instructions a request (the worker's idle loop and the database's
-answers).
+0.8 for the todo list; ``/health`` has none). The hash seed is fixed; what still varies
+(the worker's idle loop, the garbage collector's timing) moved the counts of two runs by
+less than 1%, against a swing of a fifth in throughput.py's figures.
 
 Run it through ``bash scripts/instructions.sh [--requests N] [--warmup N]``, which
 prepares .venv and the servers; it needs valgrind (Debian: ``apt-get install valgrind``).

@@ -9,7 +9,7 @@ from .rendered import NAME, Rendered
 #: The metrics port of each component, as the code defaults it.
 METRICS_PORTS = {
     "web": ("gunicorn.conf.py", "METRICS_PORT"),
-    "worker": (f"{NAME.replace('-', '_')}/task_metrics.py", "WORKER_METRICS_PORT"),
+    "worker": (f"{NAME.replace('-', '_')}/core/task_metrics.py", "WORKER_METRICS_PORT"),
 }
 INGRESS_CONTROLLER = {"kubernetes.io/metadata.name": "ingress-nginx"}
 MONITORING = {"kubernetes.io/metadata.name": "monitoring"}

@@ -47,7 +47,8 @@ class AccessLogFields(logging.Filter):
         atoms = record.args
         if isinstance(atoms, Mapping):
             record.method = atoms["m"]
-            record.path = atoms["U"]
+            # The path as the client sent it (the request line), without the query.
+            record.path = str(atoms["r"]).split(" ")[1].partition("?")[0]
             record.status = int(str(atoms["s"]))
             record.duration_ms = int(str(atoms["D"])) / 1000
             record.client = atoms["h"]

@@ -59,6 +59,17 @@ def test_the_todo_list_builds_no_orm_objects(api: FlaskClient) -> None:
     assert past == {"items": [], "page": 3, "per_page": 1, "total": 2}
 
 
+def test_the_todo_list_shows_each_todo_as_its_schema_dumps_it(api: FlaskClient) -> None:
+    # The list sends its rows without TodoSchema's dump (todo_json): they must not drift.
+    create_todo(api, "plain")
+    todo = create_todo(api, "with a file", done=True)
+    url = f"/api/v1/todos/{todo['id']}/attachment"
+    api.put(url, data={"file": (io.BytesIO(b"hello"), "notes.txt", "text/plain")})
+    items = api.get("/api/v1/todos").get_json()["items"]
+    assert items == [api.get(f"/api/v1/todos/{item['id']}").get_json() for item in items]
+    assert items[1]["attachment"]["url"] == url
+
+
 def test_an_api_call_builds_no_schema(monkeypatch: pytest.MonkeyPatch, api: FlaskClient) -> None:
     # The views' schemas are instances: given a class, webargs builds one per request.
     todo = create_todo(api, "one")

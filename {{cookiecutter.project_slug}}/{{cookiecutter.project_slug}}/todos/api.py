@@ -1,6 +1,6 @@
 """API todos: CRUD, attachments, counts{{ " and the purge task" if cookiecutter.worker == "celery" }}."""
 
-from flask import Response, url_for
+from flask import Response, jsonify, url_for
 from werkzeug.datastructures import FileStorage
 
 from ..core.openapi import ApiBlueprint, error_response
@@ -18,6 +18,7 @@ from .schemas import (
     TodoPageSchema,
     TodoSchema,
     UploadSchema,
+    todo_json,
 )
 {%- if cookiecutter.worker == "celery" %}
 from .tasks import purge_completed_todos
@@ -37,10 +38,12 @@ def current_user_id() -> int:
 @bearer_required
 @bp.arguments(PageSchema(), location="query", as_kwargs=True)
 @bp.response(200, TodoPageSchema)
-def list_todos(page: int, per_page: int) -> dict[str, object]:
+def list_todos(page: int, per_page: int) -> Response:
     """List the caller's todos, oldest first, a page at a time (``page``, ``per_page``)."""
     items, total = todo_page(current_user_id(), page, per_page)
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
+    # A response is sent as it is: TodoSchema's dump of every row cost a fifth of the request.
+    body = [todo_json(row) for row in items]
+    return jsonify(items=body, page=page, per_page=per_page, total=total)
 
 
 @bp.post("/todos")

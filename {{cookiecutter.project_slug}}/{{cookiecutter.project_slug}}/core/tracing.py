@@ -91,9 +91,7 @@ def init_app(app: Flask) -> None:
     # The other instrumentations are process-wide: the first app built in a process is traced.
     with app.app_context():
         # The instrumentation declares SQLAlchemy < 2.1; it works with 2.1 (test_tracing).
-        SQLAlchemyInstrumentor().instrument(
-            engines=list(db.engines.values()), skip_dep_check=True
-        )
+        SQLAlchemyInstrumentor().instrument(engines=list(db.engines.values()), skip_dep_check=True)
 {%- if celery %}
     CeleryInstrumentor().instrument()
     worker_process_init.connect(_start_provider_in_worker_process, weak=False)

@@ -14,7 +14,7 @@ BOTH = {"error_tracking": "sentry", "tracing": "opentelemetry"}
 @pytest.mark.parametrize("worker", ["celery", "none"])
 def test_both_options_bring_their_packages_modules_tests_and_settings(bake, worker) -> None:
     project = bake(**BOTH, worker=worker, app_style="api")
-    for relative in ["error_tracking.py", "tracing.py"]:
+    for relative in ["core/error_tracking.py", "core/tracing.py"]:
         assert (project / DEFAULT_SLUG / relative).is_file(), relative
     for relative in ["tests/test_error_tracking.py", "tests/test_tracing.py"]:
         assert (project / relative).is_file(), relative
@@ -23,9 +23,9 @@ def test_both_options_bring_their_packages_modules_tests_and_settings(bake, work
         packages.keys()
     )
     assert ("opentelemetry-instrumentation-celery" in packages) == (worker == "celery")
-    tracing = (project / DEFAULT_SLUG / "tracing.py").read_text()
+    tracing = (project / DEFAULT_SLUG / "core" / "tracing.py").read_text()
     assert ("CeleryInstrumentor" in tracing) == (worker == "celery")
-    error_tracking = (project / DEFAULT_SLUG / "error_tracking.py").read_text()
+    error_tracking = (project / DEFAULT_SLUG / "core" / "error_tracking.py").read_text()
     assert ("CeleryIntegration" in error_tracking) == (worker == "celery")
     assert "def post_fork" in (project / "gunicorn.conf.py").read_text()
     table = configuration_table(project)

@@ -1,6 +1,7 @@
 """The todo model and its queries."""
 
 from datetime import datetime
+from typing import Any
 
 {% if cookiecutter.cache == "redis" %}import redis
 from flask import current_app
@@ -8,7 +9,7 @@ from flask import current_app
 {%- if cookiecutter.database == "mysql" %}
 from sqlalchemy.dialects.mysql import LONGBLOB
 {%- endif %}
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..core.database import StorableString, UTCDateTime, utcnow
@@ -94,7 +95,7 @@ COUNT_TODOS = (
 )
 
 
-def todo_page(user_id: int, page: int, per_page: int) -> tuple[list[RowMapping], int]:
+def todo_page(user_id: int, page: int, per_page: int) -> tuple[list[Row[Any]], int]:
     """One page of a user's todos, oldest first, and how many the user has.
 
     :param page: from 1; a page past the last one is empty.
@@ -102,9 +103,9 @@ def todo_page(user_id: int, page: int, per_page: int) -> tuple[list[RowMapping],
     rows = db.session.execute(
         PAGE_OF_TODOS, {"user_id": user_id, "limit": per_page, "offset": (page - 1) * per_page}
     )
-    items = list(rows.mappings())
+    items = list(rows)
     if items:
-        return items, items[0]["total"]
+        return items, items[0].total
     return items, db.session.scalar(COUNT_TODOS, {"user_id": user_id}) or 0
 {%- if cookiecutter.cache == "redis" %}
 

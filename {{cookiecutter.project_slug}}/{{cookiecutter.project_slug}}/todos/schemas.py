@@ -6,7 +6,7 @@ from typing import Any
 from flask import url_for
 from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Row
 
 from ..core.database import ID_MAX
 from .models import TITLE_MAX, Todo
@@ -30,9 +30,6 @@ class AttachmentSchema(Schema):
     url = fields.String(required=True)
 
 
-ATTACHMENT_SCHEMA = AttachmentSchema()
-
-
 class TodoSchema(Schema):
     """A todo. ``attachment`` describes the file, or is null when there is none."""
 
@@ -48,21 +45,8 @@ class TodoSchema(Schema):
         metadata={"oneOf": [{"$ref": "#/components/schemas/Attachment"}, {"type": "null"}]},
     )
 
-    def dump_attachment(self, todo: Todo | RowMapping) -> dict[str, object] | None:
-        """The attachment of ``todo`` (a ``Todo`` or a row of a page), or None."""
-        name = self.get_attribute(todo, "attachment_name", None)
-        if name is None:
-            return None
-        todo_id = self.get_attribute(todo, "id", None)
-        attachment: dict[str, object] = ATTACHMENT_SCHEMA.dump(
-            {
-                "name": name,
-                "type": self.get_attribute(todo, "attachment_type", None),
-                "size": self.get_attribute(todo, "attachment_size", None),
-                "url": url_for("todos_api.get_attachment", todo_id=todo_id),
-            }
-        )
-        return attachment
+    def dump_attachment(self, todo: Todo) -> dict[str, object] | None:
+        return attachment_json(todo)
 
 
 class TodoChangesSchema(Schema):
@@ -105,22 +89,26 @@ class UploadSchema(Schema):
     file = Upload(required=True)
 
 
-def todo_json(todo: RowMapping) -> dict[str, object]:
-    """A row of a page of todos as ``TodoSchema`` dumps it (a test keeps them alike)."""
-    name = todo["attachment_name"]
-    attachment = None
-    if name is not None:
-        attachment = {
-            "name": name,
-            "type": todo["attachment_type"],
-            "size": todo["attachment_size"],
-            "url": url_for("todos_api.get_attachment", todo_id=todo["id"]),
-        }
+def attachment_json(todo: Todo | Row[Any]) -> dict[str, object] | None:
+    """The attachment of ``todo`` (a ``Todo`` or a row of a page), as ``AttachmentSchema``
+    describes it, or None."""
+    if todo.attachment_name is None:
+        return None
     return {
-        "id": todo["id"],
-        "title": todo["title"],
-        "done": todo["done"],
-        "created_at": todo["created_at"].isoformat(),
-        "updated_at": todo["updated_at"].isoformat(),
-        "attachment": attachment,
+        "name": todo.attachment_name,
+        "type": todo.attachment_type,
+        "size": todo.attachment_size,
+        "url": url_for("todos_api.get_attachment", todo_id=todo.id),
+    }
+
+
+def todo_json(todo: Row[Any]) -> dict[str, object]:
+    """A row of a page of todos as ``TodoSchema`` dumps it (a test keeps them alike)."""
+    return {
+        "id": todo.id,
+        "title": todo.title,
+        "done": todo.done,
+        "created_at": todo.created_at.isoformat(),
+        "updated_at": todo.updated_at.isoformat(),
+        "attachment": attachment_json(todo),
     }

@@ -9,16 +9,8 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy.engine import Row
 
 from ..core.database import ID_MAX
+from ..core.fields import StrictBoolean
 from .models import TITLE_MAX, Todo
-
-
-class StrictBoolean(fields.Boolean):
-    """A JSON ``true`` or ``false`` only, as the document's ``type: boolean`` says."""
-
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class AttachmentSchema(Schema):

@@ -100,9 +100,13 @@ def test_list_is_paginated_and_private(api: FlaskClient, app: Flask) -> None:
         db.session.add(Todo(user_id=bob.id, title="Bob's"))
         db.session.commit()
         bobs_id = db.session.scalar(db.select(Todo.id).where(Todo.user_id == bob.id))
-    body = api.get("/api/v1/todos?per_page=2&page=2").get_json()
-    assert body["total"] == 3
-    assert [item["title"] for item in body["items"]] == ["todo 2"]
+    first = api.get("/api/v1/todos?per_page=2").get_json()
+    assert [item["title"] for item in first["items"]] == ["todo 0", "todo 1"]
+    assert "total" not in first
+    last = api.get(first["next"]).get_json()
+    assert [item["title"] for item in last["items"]] == ["todo 2"]
+    assert last["next"] is None
+    assert api.get("/api/v1/todos?total=true").get_json()["total"] == 3
     assert api.get(f"/api/v1/todos/{bobs_id}").status_code == 404
     assert api.delete(f"/api/v1/todos/{bobs_id}").status_code == 404
     assert api.get("/api/v1/todos?per_page=1000").status_code == 422

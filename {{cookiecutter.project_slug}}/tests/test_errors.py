@@ -57,10 +57,10 @@ def test_ids_the_database_cannot_hold_are_404(api: FlaskClient, todo_id: str) ->
     assert response.mimetype == PROBLEM
 
 
-def test_a_page_number_out_of_range_is_422(api: FlaskClient) -> None:
-    response = api.get("/api/v1/todos?page=99999999999999999999")
+def test_a_page_start_out_of_range_is_422(api: FlaskClient) -> None:
+    response = api.get("/api/v1/todos?after=99999999999999999999")
     assert response.status_code == 422
-    assert list(response.get_json()["errors"]) == ["page"]
+    assert list(response.get_json()["errors"]) == ["after"]
 
 
 def test_json_that_is_not_an_object_is_422(api: FlaskClient) -> None:

@@ -56,7 +56,7 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_todos")),
     )
-    op.create_index(op.f("ix_todos_user_id"), "todos", ["user_id"], unique=False)
+    op.create_index(op.f("ix_todos_user_id_id"), "todos", ["user_id", "id"], unique=False)
 
 
 def downgrade():

@@ -7,7 +7,7 @@ a count of every row, grows with the list.
 from collections.abc import Sequence
 from typing import Any
 
-from flask import abort, request, url_for
+from flask import {{ "abort, " if cookiecutter.app_style == "full" }}request, url_for
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, SQLColumnExpression, func, select
 
@@ -65,6 +65,7 @@ def page_body(items: Sequence[Any], per_page: int, total: int | None = None) -> 
     if total is not None:
         body["total"] = total
     return body
+{%- if cookiecutter.app_style == "full" %}
 
 
 def after_arg() -> int:
@@ -73,3 +74,4 @@ def after_arg() -> int:
     if not 0 <= after <= ID_MAX:
         abort(400, f"after must be an id from 0 to {ID_MAX}.")
     return after
+{%- endif %}

@@ -62,7 +62,7 @@ def remove_pages() -> None:
 
 def remove_cache() -> None:
     """No cache layer: no cache tests (the code paths are left out at render time)."""
-    remove("tests/test_cache.py")
+    remove("tests/test_cache.py", "tests/test_todos_cache.py")
 
 
 def remove_redis() -> None:
@@ -80,6 +80,7 @@ def remove_celery() -> None:
         f"{PACKAGE}/main/tasks.py",
         f"{PACKAGE}/todos/tasks.py",
         "tests/test_tasks.py",
+        "tests/test_todos_tasks.py",
         "tests/test_worker.py",
         "tests/test_task_metrics.py",
         "k8s/worker-deployment.yaml",

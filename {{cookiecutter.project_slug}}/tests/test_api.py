@@ -17,7 +17,8 @@ def test_register_then_get_a_token(client: FlaskClient) -> None:
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 3600
     headers = {"Authorization": f"Bearer {body['access_token']}"}
-    assert client.get("/api/v1/todos", headers=headers).status_code == 200
+    me = client.get("/api/v1/users/me", headers=headers)
+    assert me.get_json() == {"id": 1, "username": "bob"}
 
 
 def test_register_refuses_a_taken_username(client: FlaskClient, user) -> None:
@@ -41,9 +42,9 @@ def test_token_needs_the_right_password(client: FlaskClient, user) -> None:
 
 
 @pytest.mark.parametrize("header", [None, "Bearer not-a-token", "Basic YWxpY2U6eA=="])
-def test_todos_need_a_valid_token(client: FlaskClient, user, header: str | None) -> None:
+def test_the_api_needs_a_valid_token(client: FlaskClient, user, header: str | None) -> None:
     headers = {"Authorization": header} if header else {}
-    response = client.get("/api/v1/todos", headers=headers)
+    response = client.get("/api/v1/users/me", headers=headers)
     assert response.status_code == 401
     assert response.get_json()["status"] == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
@@ -51,4 +52,4 @@ def test_todos_need_a_valid_token(client: FlaskClient, user, header: str | None)
 
 def test_expired_token_is_refused(api: FlaskClient, app: Flask) -> None:
     app.config["API_TOKEN_MAX_AGE"] = -1
-    assert api.get("/api/v1/todos").status_code == 401
+    assert api.get("/api/v1/users/me").status_code == 401

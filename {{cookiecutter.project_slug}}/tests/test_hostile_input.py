@@ -14,7 +14,7 @@ from .conftest import PASSWORD
 
 PROBLEM = "application/problem+json"
 #: JSON bodies written by hand: ``\\ud800`` is an unpaired surrogate escape.
-SURROGATE_TITLE = '{"title": "a\\ud800b"}'
+SURROGATE_USERNAME = '{"username": "a\\ud800b", "password": "long enough"}'
 SURROGATE_PASSWORD = '{"username": "mallory", "password": "long enough\\ud800"}'
 
 
@@ -36,7 +36,8 @@ def test_nul_in_basic_credentials_is_422(client: FlaskClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "body"), [("/api/v1/todos", SURROGATE_TITLE), ("/api/v1/users", SURROGATE_PASSWORD)]
+    ("path", "body"),
+    [("/api/v1/users", SURROGATE_USERNAME), ("/api/v1/users", SURROGATE_PASSWORD)],
 )
 def test_unpaired_surrogates_in_json_are_400(api: FlaskClient, path: str, body: str) -> None:
     response = api.post(path, data=body, content_type="application/json")
@@ -44,8 +45,8 @@ def test_unpaired_surrogates_in_json_are_400(api: FlaskClient, path: str, body: 
 
 
 def test_a_number_too_long_to_convert_is_400(api: FlaskClient) -> None:
-    body = '{"title": "x", "done": ' + "9" * 5000 + "}"
-    response = api.post("/api/v1/todos", data=body, content_type="application/json")
+    body = '{"username": "x", "password": ' + "9" * 5000 + "}"
+    response = api.post("/api/v1/users", data=body, content_type="application/json")
     assert_problem(response, 400, "The JSON body cannot be read: Exceeds the limit")
 
 

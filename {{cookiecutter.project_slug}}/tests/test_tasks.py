@@ -1,8 +1,55 @@
-"""The Celery configuration: broker, result backend, queue."""
+"""The Celery configuration, and the example task run eagerly and through its endpoint."""
+
+from collections.abc import Callable
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }}.config import Config
+from {{ cookiecutter.project_slug }}.main.tasks import count_users
+from {{ cookiecutter.project_slug }}.users.models import create_user
+
+
+def test_count_users_counts_the_accounts(app: Flask) -> None:
+    assert count_users.delay().get(timeout=10) == 0
+    with app.app_context():
+        create_user("alice", "alices password")
+        create_user("bob", "bobs password")
+    assert count_users.delay().get(timeout=10) == 2
+
+
+def test_the_endpoint_starts_the_task_and_reports_its_state(api: FlaskClient) -> None:
+    response = api.post("/api/v1/tasks/count-users")
+    assert response.status_code == 202
+    status_url = response.get_json()["status_url"]
+    assert response.headers["Location"] == status_url
+    assert api.get(status_url).get_json() == {
+        "id": response.get_json()["task_id"], "state": "SUCCESS", "result": 1,
+    }  # fmt: skip
+
+
+def test_an_unknown_task_is_pending(api: FlaskClient) -> None:
+    assert api.get("/api/v1/tasks/no-such-task").get_json()["state"] == "PENDING"
+
+
+def test_task_lines_carry_the_id_of_the_request_that_started_it(
+    api: FlaskClient, json_log: Callable[[], list[dict]]
+) -> None:
+    response = api.post("/api/v1/tasks/count-users", headers={"X-Request-ID": "count-request-1"})
+    assert response.status_code == 202
+    (line,) = [line for line in json_log() if line["message"] == "Counted 1 accounts"]
+    assert line["logger"] == "{{ cookiecutter.project_slug }}.main.tasks"
+    assert line["request_id"] == "count-request-1"
+    assert line["task"] == count_users.name
+    assert line["task_id"] == response.get_json()["task_id"]
+
+
+def test_beat_counts_the_users_daily(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
+    schedule = Config().CELERY["beat_schedule"]["count-users"]
+    assert schedule["task"] == count_users.name
+    assert schedule["schedule"] == 24 * 60 * 60
 
 
 def test_broker_may_be_amqp_with_results_on_redis(monkeypatch: pytest.MonkeyPatch) -> None:

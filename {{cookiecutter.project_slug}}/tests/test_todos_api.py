@@ -143,3 +143,11 @@ def test_path_ids_are_bounded_in_the_document(client: FlaskClient) -> None:
     document = client.get("/api/v1/openapi.json").get_json()
     (parameter,) = document["paths"]["/api/v1/todos/{todo_id}"]["parameters"]
     assert parameter["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_a_missing_body_is_400(api: FlaskClient, method: str) -> None:
+    url = f"/api/v1/todos/{create_todo(api)['id']}"
+    response = api.open(url, method=method, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["detail"].startswith("The request needs a JSON body")

@@ -67,9 +67,37 @@ def remove_pages() -> None:
     )
 
 
+def remove_lines(relative: str, *needles: str) -> None:
+    """Delete the lines of a file that hold any of ``needles`` (for the files copied
+    copied without rendering, the Flask templates, which no template condition can reach)."""
+    path = PROJECT / relative
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(
+        "".join(line for line in lines if not any(needle in line for needle in needles)),
+        encoding="utf-8",
+    )
+
+
+def remove_example() -> None:
+    """No example feature: no todos package, pages, migration, tests, nor links to them."""
+    remove(
+        f"{PACKAGE}/todos",
+        f"{PACKAGE}/templates/todos",
+        "migrations/versions/0002_todos.py",
+        "tests/test_todos.py",
+        "tests/test_todos_api.py",
+        "tests/test_todos_cache.py",
+        "tests/test_todos_tasks.py",
+        "tests/test_api_costs.py",
+    )
+    if (PROJECT / PACKAGE / "templates").is_dir():
+        remove_lines(f"{PACKAGE}/templates/base.html", "todos.index")
+        remove_lines(f"{PACKAGE}/templates/index.html", "todos.index", "what there is to do")
+
+
 def remove_cache() -> None:
     """No cache layer: no cache tests (the code paths are left out at render time)."""
-    remove("tests/test_cache.py")
+    remove("tests/test_cache.py", "tests/test_todos_cache.py")
 
 
 def remove_redis() -> None:
@@ -87,6 +115,7 @@ def remove_celery() -> None:
         f"{PACKAGE}/main/tasks.py",
         f"{PACKAGE}/todos/tasks.py",
         "tests/test_tasks.py",
+        "tests/test_todos_tasks.py",
         "tests/test_worker.py",
         "tests/test_task_metrics.py",
         "k8s/worker-deployment.yaml",
@@ -289,6 +318,8 @@ def main() -> None:
     """Apply the answers of this render."""
     if "{{ cookiecutter.app_style }}" == "api":
         remove_pages()
+    if "{{ cookiecutter.example }}" == "none":
+        remove_example()
     if "{{ cookiecutter.cache }}" == "none":
         remove_cache()
     if "{{ cookiecutter.worker }}" == "none":

@@ -8,7 +8,7 @@ production config (its ``gunicorn.conf.py``: 2 workers of 4 threads) both:
 A. the service itself, on the real PostgreSQL and Redis;
 B. ``MINIMAL_APP`` below, with the same ``gunicorn.conf.py`` and database: a bare
    ``/health``, and ``/api/v1/todos`` doing by hand what the service's route does (check
-   the signed bearer token with itsdangerous, load the user, count the todos and select
+   the signed bearer token with itsdangerous, load the user and select
    the page of 20 with SQLAlchemy Core, ``jsonify`` the same members; the same engine
    options, ``pool_pre_ping`` included).
 
@@ -88,7 +88,7 @@ import os
 
 from flask import Flask, abort, jsonify, request
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import MetaData, Table, create_engine, func, select
+from sqlalchemy import MetaData, Table, create_engine, select
 
 app = Flask(__name__)
 engine = create_engine(os.environ["DATABASE_URL"], pool_pre_ping=True)
@@ -129,21 +129,17 @@ def list_todos():
         user_id = signer.loads(token, max_age=3600)["user_id"]
     except BadData:
         abort(401)
-    page = request.args.get("page", 1, type=int)
+    after = request.args.get("after", 0, type=int)
     per_page = request.args.get("per_page", 20, type=int)
     with engine.connect() as connection:
         if connection.scalar(select(users.c.id).where(users.c.id == user_id)) is None:
             abort(401)
-        total = connection.scalar(
-            select(func.count()).select_from(todos).where(todos.c.user_id == user_id)
-        )
         rows = connection.execute(
             select(*COLUMNS)
-            .where(todos.c.user_id == user_id)
+            .where(todos.c.user_id == user_id, todos.c.id > after)
             .order_by(todos.c.id)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
+            .limit(per_page + 1)
+        ).all()
         items = [
             {
                 "id": row.id,
@@ -153,9 +149,13 @@ def list_todos():
                 "updated_at": row.updated_at.isoformat(),
                 "attachment": attachment(row),
             }
-            for row in rows
+            for row in rows[:per_page]
         ]
-    return jsonify(items=items, page=page, per_page=per_page, total=total)
+    next_page = None
+    if len(rows) > per_page:
+        query = f"after={items[-1]['id']}&per_page={per_page}"
+        next_page = f"{request.script_root}/api/v1/todos?{query}"
+    return jsonify(items=items, per_page=per_page, next=next_page)
 """
 
 #: Measures made of one side before giving up, when the load keeps missing a worker.

@@ -97,8 +97,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 def write_variants_summary(terminalreporter) -> None:
     """List the variants whose suite ran (tests/variants/test_matrix.py):
-    id, the six pairwise values, the generated suite's test count and seconds, the
-    outcome; then the matrix's wall time (first variant's start to last variant's end),
+    id, the pairwise values, the generated suite's test count, seconds and line coverage,
+    the outcome; then the matrix's wall time (first variant's start to last variant's end),
     the sum of the suites' times, of the time spent on their virtualenvs, on
     ``uv lock --check`` and on their pre-commit hooks.
 
@@ -119,7 +119,7 @@ def write_variants_summary(terminalreporter) -> None:
     short = {"use_cors": "cors", "url_prefix": "prefix", "python_version": "python",
              "open_source_license": "license", "http_port": "port"}  # fmt: skip
     pairwise = [short.get(key, key) for key in rows[0][1]["pairwise"]]
-    header = ["variant", *pairwise, "tests", "seconds", "outcome"]
+    header = ["variant", *pairwise, "tests", "seconds", "coverage", "outcome"]
     table = [header]
     for outcome, properties in rows:
         table.append(
@@ -128,6 +128,7 @@ def write_variants_summary(terminalreporter) -> None:
                 *(value or '""' for value in properties["pairwise"].values()),
                 str(properties.get("tests", "")),
                 str(properties.get("seconds", "")),
+                f"{properties['coverage']}%" if "coverage" in properties else "",
                 outcome,
             ]
         )

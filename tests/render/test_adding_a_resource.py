@@ -71,7 +71,7 @@ def test_adding_a_resource_runs_as_written(
 
         (migration,) = (project / "migrations" / "versions").glob("*_notes.py")
         source = migration.read_text()
-        assert 'down_revision = "0001"' in source
+        assert 'down_revision = "0002"' in source
         assert 'op.create_table(\n        "notes",' in source
         # The app's column types are written as what they store: no import of the app.
         assert 'sa.Column("text", sa.String(length=500), nullable=False)' in source

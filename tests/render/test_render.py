@@ -125,14 +125,14 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         ),
         (
             {"cache": "none"},
-            ["tests/test_cache.py"],
+            ["tests/test_cache.py", "tests/test_todos_cache.py"],
             ["flask_caching", "Flask-Caching", "memoize", "CACHE_TYPE", "CACHE_DEFAULT"],
         ),
         (
             {"worker": "none"},
             [f"{DEFAULT_SLUG}/core/tasks.py", f"{DEFAULT_SLUG}/worker.py",
              f"{DEFAULT_SLUG}/main/tasks.py", f"{DEFAULT_SLUG}/todos/tasks.py",
-             "tests/test_tasks.py", "tests/test_worker.py",
+             "tests/test_tasks.py", "tests/test_todos_tasks.py", "tests/test_worker.py",
              f"{DEFAULT_SLUG}/core/task_metrics.py", "tests/test_task_metrics.py"],
             ["celery", "Celery", "purge"],
         ),

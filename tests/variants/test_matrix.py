@@ -2,13 +2,15 @@
 a documented rule. What renders reads as hand-written (no unrendered variable, every
 YAML and TOML file parses, its own pre-commit hooks pass: black, isort, ruff and the file
 checks), its ``uv.lock`` matches its ``pyproject.toml`` (``uv lock --check``), and its own
-suite passes, with nothing skipped, against the real server of its database and the real
+suite passes, with nothing skipped and at least 90% of its lines and branches covered
+(``pytest --cov``, its own gate), against the real server of its database and the real
 Redis where it uses Redis, in a virtualenv synced from its lock.
 
 Select variants with ``-k`` on their ids (see ``matrix.variant_id``), for example
 ``bash scripts/test.sh tests/variants -k "api and mysql and celery and docker"``.
 """
 
+import re
 import time
 import tomllib
 from pathlib import Path
@@ -32,6 +34,8 @@ from .matrix import COMBINATIONS, PAIRWISE, REFUSED, VARIANTS, refused_rule, var
 
 #: At least this many tests run in the smallest variant's suite (api, no cache, no worker).
 MIN_TESTS = 50
+#: Line coverage (branches counted) each variant's suite must reach: its fail_under.
+COVERAGE_GOAL = 90
 
 
 def test_there_are_72_combinations_and_8_are_refused() -> None:
@@ -99,13 +103,20 @@ def test_variant(
     record_property("venv_seconds", round(time.time() - venv_started, 1))
     record_property("pre_commit_seconds", round(assert_pre_commit_clean(project), 1))
     suite_started = time.time()
-    result, counts = run_generated_suite(project, tmp_path / "report.xml", env)
+    # --cov: the project's own gate (fail_under in its pyproject.toml), as its CI runs it.
+    result, counts = run_generated_suite(project, tmp_path / "report.xml", env, "--cov")
     finished = time.time()
     record_property("tests", counts.get("tests", 0))
     record_property("seconds", round(finished - suite_started, 1))
     record_property("finished", finished)
+    coverage = re.search(r"Total coverage: ([0-9.]+)%", result.stdout)
+    if coverage:
+        record_property("coverage", coverage[1])
 
     assert result.returncode == 0, result.stdout[-5000:]
+    assert coverage and float(coverage[1]) >= COVERAGE_GOAL, result.stdout[-3000:]
+    gate = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["coverage"]
+    assert gate["report"]["fail_under"] == COVERAGE_GOAL and gate["run"]["branch"], gate
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
     assert counts["tests"] >= MIN_TESTS, counts
     modules = {path.relative_to(project).as_posix() for path in project.glob("tests/test_*.py")}

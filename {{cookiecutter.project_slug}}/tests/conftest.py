@@ -224,12 +224,15 @@ def api(client: FlaskClient, token: str) -> FlaskClient:
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
 
+{%- if cookiecutter.example == "todos" %}
+
 
 def create_todo(api: FlaskClient, title: str = "A todo", done: bool = False) -> dict:
     """Create a todo through the API (``api``: a client with a token); returns its JSON."""
     response = api.post("/api/v1/todos", json={"title": title, "done": done})
     assert response.status_code == 201
     return response.get_json()
+{%- endif %}
 
 
 def closed_port() -> int:

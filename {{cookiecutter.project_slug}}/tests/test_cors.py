@@ -28,7 +28,7 @@ def preflight(client: FlaskClient, path: str, origin: str):
 
 
 def test_allowed_origin_may_call_the_api(cors_client: FlaskClient) -> None:
-    response = preflight(cors_client, "/api/v1/todos", ALLOWED)
+    response = preflight(cors_client, "/api/v1/users", ALLOWED)
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
@@ -36,7 +36,7 @@ def test_allowed_origin_may_call_the_api(cors_client: FlaskClient) -> None:
 
 
 def test_other_origins_get_no_cors_headers(cors_client: FlaskClient) -> None:
-    response = preflight(cors_client, "/api/v1/todos", "https://evil.example")
+    response = preflight(cors_client, "/api/v1/users", "https://evil.example")
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
@@ -48,5 +48,5 @@ def test_cors_covers_only_the_api(cors_client: FlaskClient) -> None:
 def test_no_origin_is_allowed_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CORS_ORIGINS", raising=False)
     client = create_app("testing").test_client()
-    response = preflight(client, "/api/v1/todos", ALLOWED)
+    response = preflight(client, "/api/v1/users", ALLOWED)
     assert "Access-Control-Allow-Origin" not in response.headers

@@ -36,7 +36,9 @@ def test_index_links_the_probes_and_the_api(client: FlaskClient) -> None:
     assert response.get_json()["links"] == {
         "health": "/health",
         "ready": "/ready",
+{%- if cookiecutter.example == "todos" %}
         "todos": "/api/v1/todos",
+{%- endif %}
     }
 {%- endif %}
 

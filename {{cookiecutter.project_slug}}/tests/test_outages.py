@@ -37,11 +37,11 @@ from {{ cookiecutter.project_slug }}.core.errors import handle_database_error
 {%- if cookiecutter.worker == "celery" %}
 from {{ cookiecutter.project_slug }}.core.tasks import celery_init_app
 {%- endif %}
-{%- if cookiecutter.cache == "redis" %}
+{%- if cookiecutter.cache == "redis" and cookiecutter.example == "todos" %}
 from {{ cookiecutter.project_slug }}.extensions import cache
 {%- endif %}
 
-from .conftest import PASSWORD, closed_port{{ ", csrf_token" if cookiecutter.app_style == "full" and cookiecutter.worker == "celery" }}
+from .conftest import PASSWORD, closed_port{{ ", csrf_token" if cookiecutter.app_style == "full" and cookiecutter.worker == "celery" and cookiecutter.example == "todos" }}
 
 #: Seconds within which a request that needs a refused dependency must answer.
 BOUND = 1.0
@@ -177,10 +177,10 @@ def unreachable_broker(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("unreachable_broker")
 def test_starting_a_task_is_503_when_the_broker_is_down(api: FlaskClient) -> None:
-    response, seconds = timed(lambda: api.post("/api/v1/todos/purge"))
+    response, seconds = timed(lambda: api.post("/api/v1/tasks/count-users"))
     assert_unavailable(response, seconds, "The task queue is unavailable; try again later.")
     # What does not need the broker keeps working.
-    assert api.get("/api/v1/todos").status_code == 200
+    assert api.get("/api/v1/users/me").status_code == 200
 
 
 def test_starting_a_task_gives_up_after_connect_timeout(
@@ -191,10 +191,10 @@ def test_starting_a_task_gives_up_after_connect_timeout(
     monkeypatch.setenv("CONNECT_TIMEOUT", "1")
     with unresponsive_port() as port:
         send_tasks_to(port, app, monkeypatch)
-        response, seconds = timed(lambda: api.post("/api/v1/todos/purge"))
+        response, seconds = timed(lambda: api.post("/api/v1/tasks/count-users"))
     assert response.status_code == 503
     assert 1 <= seconds < 3, f"answered in {seconds:.2f} s"
-{%- if cookiecutter.app_style == "full" %}
+{%- if cookiecutter.app_style == "full" and cookiecutter.example == "todos" %}
 
 
 @pytest.mark.usefixtures("unreachable_broker")
@@ -209,7 +209,7 @@ def test_the_clear_completed_button_is_a_503_page_when_the_broker_is_down(
     assert b"The task queue is unavailable" in response.data
 {%- endif %}
 {%- endif %}
-{%- if cookiecutter.cache == "redis" %}
+{%- if cookiecutter.cache == "redis" and cookiecutter.example == "todos" %}
 
 
 @pytest.fixture

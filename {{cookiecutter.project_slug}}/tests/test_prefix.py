@@ -20,26 +20,33 @@ from {{ cookiecutter.project_slug }} import create_app
 from .conftest import PASSWORD, csrf_token
 {%- endif %}
 
-PREFIX = "/todo"
+PREFIX = "/svc"
 #: WSGI environment of a request under the mount.
 MOUNTED = {"SCRIPT_NAME": PREFIX}
 {%- if cookiecutter.app_style == "full" %}
 
 
 def test_login_redirect_is_under_the_prefix(client: FlaskClient) -> None:
+{%- if cookiecutter.example == "todos" %}
     response = client.get("/todos/", environ_overrides=MOUNTED)
     assert response.status_code == 302
-    assert response.location == f"{PREFIX}/auth/login?next=%2Ftodo%2Ftodos%2F"
+    assert response.location == f"{PREFIX}/auth/login?next=%2Fsvc%2Ftodos%2F"
+{%- else %}
+    token = csrf_token(client)
+    response = client.post("/auth/logout", data={"csrf_token": token}, environ_overrides=MOUNTED)
+    assert response.status_code == 302
+    assert response.location == f"{PREFIX}/auth/login?next=%2Fsvc%2Fauth%2Flogout"
+{%- endif %}
 
 
 def test_login_returns_to_the_page_under_the_prefix(client: FlaskClient, user) -> None:
     response = client.post(
-        f"/auth/login?next={PREFIX}/todos/",
+        f"/auth/login?next={PREFIX}/some/page",
         data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_token(client)},
         environ_overrides=MOUNTED,
     )
     assert response.status_code == 302
-    assert response.location == f"{PREFIX}/todos/"
+    assert response.location == f"{PREFIX}/some/page"
 
 
 def test_page_links_are_under_the_prefix(client: FlaskClient) -> None:
@@ -51,12 +58,16 @@ def test_page_links_are_under_the_prefix(client: FlaskClient) -> None:
 
 
 def test_api_locations_are_under_the_prefix(api: FlaskClient) -> None:
+    response = api.get("/api/v1/", environ_overrides=MOUNTED)
+    assert response.get_json()["links"]["openapi"] == f"{PREFIX}/api/v1/openapi.json"
+{%- if cookiecutter.example == "todos" %}
     response = api.post("/api/v1/todos", json={"title": "mounted"}, environ_overrides=MOUNTED)
     assert response.status_code == 201
     assert response.headers["Location"] == f"{PREFIX}/api/v1/todos/{response.get_json()['id']}"
+{%- endif %}
 {%- if cookiecutter.worker == "celery" %}
 
-    response = api.post("/api/v1/todos/purge", environ_overrides=MOUNTED)
+    response = api.post("/api/v1/tasks/count-users", environ_overrides=MOUNTED)
     assert response.status_code == 202
     assert response.headers["Location"].startswith(f"{PREFIX}/api/v1/tasks/")
 {%- endif %}
@@ -73,7 +84,7 @@ def serve_wsgi_app() -> Client:
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Client:
-    """The app of ``wsgi.py`` with ``SCRIPT_NAME=/todo``, in the testing config."""
+    """The app of ``wsgi.py`` with ``SCRIPT_NAME=/svc``, in the testing config."""
     monkeypatch.setenv("FLASK_CONFIG", "testing")
     monkeypatch.setenv("SCRIPT_NAME", PREFIX)
     return serve_wsgi_app()
@@ -83,7 +94,7 @@ def test_wsgi_app_is_mounted_at_script_name(server: Client) -> None:
     # gunicorn strips a SCRIPT_NAME it finds in the environment: it must not find it.
     assert "SCRIPT_NAME" not in os.environ
     assert server.get(f"{PREFIX}/health").get_json() == {"status": "ok"}
-    assert server.get(f"{PREFIX}/api/v1/todos").status_code == 401
+    assert server.get(f"{PREFIX}/api/v1/users/me").status_code == 401
 {%- if cookiecutter.app_style == "full" %}
     assert server.get(PREFIX).location == f"http://localhost{PREFIX}/"
     html = server.get(f"{PREFIX}/").get_data(as_text=True)
@@ -96,7 +107,7 @@ def test_wsgi_app_scopes_the_session_cookie_to_the_prefix(server: Client) -> Non
 {%- endif %}
 
 
-@pytest.mark.parametrize("path", ["/health", "/api/v1/todos", f"{PREFIX}x/health", "/"])
+@pytest.mark.parametrize("path", ["/health", "/api/v1/users/me", f"{PREFIX}x/health", "/"])
 def test_wsgi_app_answers_404_problem_outside_the_prefix(server: Client, path: str) -> None:
     response = server.get(path, headers={"Accept": "application/json"})
     assert response.status_code == 404

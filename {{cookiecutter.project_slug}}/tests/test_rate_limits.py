@@ -56,7 +56,7 @@ def test_attempts_are_counted_per_client_address(limited: Flask, client: FlaskCl
 
 def test_other_routes_are_not_limited(limited: Flask, api: FlaskClient) -> None:
     for _ in range(5):
-        for path in ("/health", "/ready", "/api/v1/todos"):
+        for path in ("/health", "/ready", "/api/v1/users/me"):
             response = api.get(path)
             assert response.status_code == 200, path
             assert "X-RateLimit-Limit" not in response.headers
@@ -68,7 +68,7 @@ def test_openapi_documents_the_429s(client: FlaskClient) -> None:
         response = paths[path]["post"]["responses"]["429"]
         assert "application/problem+json" in response["content"]
         assert response["headers"]["Retry-After"]["schema"]["type"] == "integer"
-    assert "429" not in paths["/api/v1/todos"]["get"]["responses"]
+    assert "429" not in paths["/api/v1/users/me"]["get"]["responses"]
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,9 +1,9 @@
 """Security headers on every response: {{ "pages, " if cookiecutter.app_style == "full" }}the API, errors; HSTS only over HTTPS."""
 {%- if cookiecutter.app_style == "full" %}
 
-import io
+{% if cookiecutter.example == "todos" %}import io
 import re
-from html.parser import HTMLParser
+{% endif %}from html.parser import HTMLParser
 from pathlib import Path
 {%- endif %}
 
@@ -58,7 +58,7 @@ def test_page_headers(client: FlaskClient) -> None:
 {%- endif %}
 
 
-@pytest.mark.parametrize("path", [{{ '"/", ' if cookiecutter.app_style == "api" }}"/health", "/api/v1/todos"])
+@pytest.mark.parametrize("path", [{{ '"/", ' if cookiecutter.app_style == "api" }}"/health", "/api/v1/users/me"])
 def test_json_headers(client: FlaskClient, path: str) -> None:
     response = client.get(path)
     assert response.mimetype in ("application/json", "application/problem+json")
@@ -176,6 +176,7 @@ def test_pages_have_nothing_inline_for_the_policy_to_block(
         get(anonymous, "/auth/login")
         get(anonymous, "/auth/register")
         get(anonymous, "/no-such-page", headers={"Accept": "text/html"})
+{%- if cookiecutter.example == "todos" %}
         form = {"title": "Read report", "csrf_token": csrf_token(logged_in, "/todos/")}
         form["attachment"] = (io.BytesIO(b"report"), "report.txt")
         logged_in.post("/todos/", data=form, content_type="multipart/form-data")
@@ -187,6 +188,11 @@ def test_pages_have_nothing_inline_for_the_policy_to_block(
         get(logged_in, f"{edit}edit")
         invalid = {"title": "", "csrf_token": csrf_token(logged_in, f"{edit}edit")}
         pages.append(("invalid form", logged_in.post(f"{edit}edit", data=invalid)))
+{%- else %}
+        get(logged_in, "/")
+        invalid = {"username": "", "csrf_token": csrf_token(anonymous, "/auth/register")}
+        pages.append(("invalid form", anonymous.post("/auth/register", data=invalid)))
+{%- endif %}
         docs = get(anonymous, "/api/v1/docs")
 
     # Every template of this app is rendered (base.html and _form.html within the pages),

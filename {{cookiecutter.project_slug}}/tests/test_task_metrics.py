@@ -7,15 +7,14 @@ import pytest
 from flask import Flask
 from prometheus_client import REGISTRY
 
-from {{ cookiecutter.project_slug }}.todos import tasks
-from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos
-from {{ cookiecutter.project_slug }}.users.models import create_user
+from {{ cookiecutter.project_slug }}.extensions import db
+from {{ cookiecutter.project_slug }}.main.tasks import count_users
 
-TASK = "{{ cookiecutter.project_slug }}.todos.tasks.purge_completed_todos"
+TASK = "{{ cookiecutter.project_slug }}.main.tasks.count_users"
 
 
 def delta(name: str, state: str) -> Callable[[], float]:
-    """Read ``name`` of the purge task in ``state`` now; the returned function gives how
+    """Read ``name`` of the ``count_users`` task in ``state`` now; the returned function gives how
     much it moved since."""
 
     def value() -> float:
@@ -25,26 +24,24 @@ def delta(name: str, state: str) -> Callable[[], float]:
     return lambda: value() - before
 
 
-def fail(_todos: object) -> int:
-    """A ``delete_todos`` that fails."""
-    raise RuntimeError("the purge failed")
+def fail(_statement: object) -> int:
+    """A ``db.session.scalar`` that fails."""
+    raise RuntimeError("the count failed")
 
 
 def test_tasks_counted_and_timed_by_name_and_state(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with app.app_context():
-        user_id = create_user("alice", "alices password").id
     succeeded = delta("celery_tasks_total", "SUCCESS")
     failed = delta("celery_tasks_total", "FAILURE")
     timed = delta("celery_task_duration_seconds_count", "SUCCESS")
 
     for _ in range(2):
-        assert purge_completed_todos.delay(user_id).get(timeout=10) == 0
-    monkeypatch.setattr(tasks, "delete_todos", fail)
+        assert count_users.delay().get(timeout=10) == 0
+    monkeypatch.setattr(db.session, "scalar", fail)
     # Not raised (throw=False), as in a worker: a task run eagerly that raises skips the
     # task_postrun signal.
-    assert purge_completed_todos.apply((user_id,), throw=False).state == "FAILURE"
+    assert count_users.apply(throw=False).state == "FAILURE"
 
     assert succeeded() == 2
     assert failed() == 1

@@ -127,6 +127,21 @@ def test_edit_toggle_delete(logged_in: FlaskClient, app: Flask) -> None:
     assert todos(app) == []
 
 
+def test_the_list_shows_a_page_at_a_time(logged_in: FlaskClient, app: Flask) -> None:
+    add(logged_in, "todo 0")
+    [first] = todos(app)
+    with app.app_context():
+        db.session.add_all(Todo(user_id=first.user_id, title=f"todo {n}") for n in range(1, 51))
+        db.session.commit()
+    page = logged_in.get("/todos/").get_data(as_text=True)
+    assert "todo 49<" in page and "todo 50<" not in page
+    [next_page] = re.findall(r'<a href="([^"]+)">Next page</a>', page)
+    page = logged_in.get(next_page.replace("&amp;", "&")).get_data(as_text=True)
+    assert "todo 50<" in page and "todo 49<" not in page
+    assert "Next page" not in page
+    assert logged_in.get("/todos/?after=-1").status_code == 400
+
+
 def test_other_users_todos_are_404(logged_in: FlaskClient, app: Flask) -> None:
     with app.app_context():
         bob = create_user("bob", "bobs password")

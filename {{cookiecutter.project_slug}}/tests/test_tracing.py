@@ -129,8 +129,8 @@ def test_the_service_name_defaults_to_the_package(monkeypatch, exported) -> None
     monkeypatch.delenv("OTEL_SERVICE_NAME", raising=False)
     monkeypatch.delenv("OTEL_RESOURCE_ATTRIBUTES", raising=False)
     assert exported[0].resource.attributes["service.name"] == "{{ cookiecutter.project_slug }}"
-    monkeypatch.setenv("OTEL_SERVICE_NAME", "todo-api")
-    assert tracing.resource().attributes["service.name"] == "todo-api"
+    monkeypatch.setenv("OTEL_SERVICE_NAME", "billing-api")
+    assert tracing.resource().attributes["service.name"] == "billing-api"
 
 
 def login(client: FlaskClient) -> None:
@@ -200,17 +200,18 @@ def test_a_request_is_one_trace_with_its_sql_spans(traced, exported, caplog) -> 
 
     with caplog.at_level(logging.INFO, logger=traced.logger.name):
         traced.logger.info("outside any request")
-        assert client.get("/api/v1/todos").status_code == 200
+        assert client.get("/api/v1/users/me").status_code == 200
 
     spans = finished(exported)
     (server,) = [span for span in spans if span.kind is SpanKind.SERVER]
-    assert server.attributes["http.route"] == "/api/v1/todos"
+    assert server.attributes["http.route"] == "/api/v1/users/me"
     assert server.resource.attributes["service.name"] == "{{ cookiecutter.project_slug }}"
     selects = [
         span for span in spans if span.attributes.get("db.statement", "").startswith("SELECT")
     ]
-    assert len([span for span in selects if "FROM todos" in span.attributes["db.statement"]]) == 2
-    for span in selects:  # the token's user, the page's count and its rows
+    (select,) = selects  # the token's user
+    assert "FROM users" in select.attributes["db.statement"]
+    for span in selects:
         assert span.kind is SpanKind.CLIENT
         assert span.context.trace_id == server.context.trace_id
         assert span.parent.span_id == server.context.span_id
@@ -249,12 +250,12 @@ def test_a_task_the_request_sends_is_published_and_run_in_its_trace(traced, expo
     celery_app.conf.task_always_eager = False  # through the in-memory broker, to a worker
     celery_app.conf.broker_transport_options = {"polling_interval": 0.01}
     forget(exported)
-    response = client.post("/api/v1/todos/purge")
+    response = client.post("/api/v1/tasks/count-users")
     assert response.status_code == 202
     # The worker starts once the request is over: its thread uses the test's one database
     # connection (conftest), which two threads must not use at once (PyMySQL breaks).
     with start_worker(celery_app, perform_ping_check=False):
-        assert celery_app.AsyncResult(response.get_json()["task_id"]).get(timeout=10) == 0
+        assert celery_app.AsyncResult(response.get_json()["task_id"]).get(timeout=10) == 1
 
     spans = finished(exported)
     (server,) = [span for span in spans if span.kind is SpanKind.SERVER]

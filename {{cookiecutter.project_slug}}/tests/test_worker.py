@@ -27,8 +27,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.core.logs import log_fields
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db
-from {{ cookiecutter.project_slug }}.todos.models import Todo
-from {{ cookiecutter.project_slug }}.todos.tasks import purge_completed_todos
+from {{ cookiecutter.project_slug }}.main.tasks import count_users
 from {{ cookiecutter.project_slug }}.users.models import User
 
 from .conftest import closed_port
@@ -134,45 +133,35 @@ def task_counts(port: int) -> dict[tuple[str, str], float]:
         }
 
 
-def test_worker_purges_completed_todos(
+def test_worker_runs_a_task_on_the_database(
     app: Flask, user: User, worker: Path, metrics_port: int
 ) -> None:
-    with app.app_context():
-        db.session.add_all(
-            [
-                Todo(user_id=user.id, title="done", done=True),
-                Todo(user_id=user.id, title="also done", done=True),
-                Todo(user_id=user.id, title="open"),
-            ]
-        )
-        db.session.commit()
+    # The worker sees what the test committed: alice, the user of ``user``.
 
     # Sent as a request would send it: with that request's ID in the log fields.
     token = log_fields.set({"request_id": "worker-test-request"})
     try:
-        result = purge_completed_todos.delay(user.id)
+        result = count_users.delay()
     finally:
         log_fields.reset(token)
     try:
-        assert result.get(timeout=TASK_TIMEOUT) == 2
+        assert result.get(timeout=TASK_TIMEOUT) == 1
     except CeleryTimeoutError:
         pytest.fail(f"the worker did not run the task:\n{worker.read_text()}")
     finally:
         result.forget()
 
-    with app.app_context():
-        assert list(db.session.scalars(db.select(Todo.title))) == ["open"]
     # The worker counts a task once it is over (task_postrun), just after it stored the
     # result the client saw: the count may need a moment more.
     deadline = time.monotonic() + TASK_TIMEOUT
     while not (counted := task_counts(metrics_port)) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert counted == {(purge_completed_todos.name, "SUCCESS"): 1}
+    assert counted == {(count_users.name, "SUCCESS"): 1}
 
     # The production config logs JSON lines (Celery prints its banner before them); the
     # task's line carries the request's ID.
     output = worker.read_text().splitlines()
     lines = [json.loads(line) for line in output if line.startswith("{")]
-    (line,) = [line for line in lines if line["message"] == "Deleted 2 completed todos"]
+    (line,) = [line for line in lines if line["message"] == "Counted 1 accounts"]
     assert line["request_id"] == "worker-test-request"
     assert line["task_id"] == result.id

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import main, todos, users
+from . import main, {{ "todos, " if cookiecutter.example == "todos" }}users
 from .config import TestingConfig, load_config
 from .core import (
     converters,
@@ -89,7 +89,9 @@ def register_blueprints(app: Flask) -> None:
     rest_api = openapi.init_app(app)
     main.init_app(app, rest_api)
     users.init_app(app, rest_api)
+{%- if cookiecutter.example == "todos" %}
     todos.init_app(app, rest_api)
+{%- endif %}
 
 
 def register_middleware(app: Flask) -> None:

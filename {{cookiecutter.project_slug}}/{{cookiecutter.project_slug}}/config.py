@@ -213,7 +213,7 @@ class Config:
         self.CACHE_REDIS_SENTINELS = env_sentinels("REDIS_SENTINELS")
         self.CACHE_REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
 {%- endif %}
-{%- if cookiecutter.worker == "celery" %}
+{%- if cookiecutter.worker == "celery" and cookiecutter.example == "todos" %}
         #: Days a completed todo is kept before the periodic purge deletes it.
         self.COMPLETED_TODO_RETENTION_DAYS = env_int("COMPLETED_TODO_RETENTION_DAYS", 30)
 {%- endif %}
@@ -280,10 +280,16 @@ class Config:
             "redis_socket_timeout": self.REDIS_SOCKET_TIMEOUT,
             "result_backend_transport_options": {"retry_policy": RESULT_BACKEND_RETRY_POLICY},
             "beat_schedule": {
+                "count-users": {
+                    "task": "{{ cookiecutter.project_slug }}.main.tasks.count_users",
+                    "schedule": 24 * 60 * 60,
+                },
+{%- if cookiecutter.example == "todos" %}
                 "purge-old-completed-todos": {
                     "task": "{{ cookiecutter.project_slug }}.todos.tasks.purge_old_completed_todos",
                     "schedule": 24 * 60 * 60,
                 },
+{%- endif %}
             },
         }
 {%- endif %}

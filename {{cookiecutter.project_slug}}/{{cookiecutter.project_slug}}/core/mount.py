@@ -1,4 +1,4 @@
-"""The app under a sub-path: ``SCRIPT_NAME`` (for example ``/todo``) mounts it there, so
+"""The app under a sub-path: ``SCRIPT_NAME`` (for example ``/svc``) mounts it there, so
 that gunicorn and ``flask run`` serve it alike; any other path gets the app's own 404."""
 
 from collections.abc import Iterable

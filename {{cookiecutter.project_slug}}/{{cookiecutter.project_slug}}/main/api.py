@@ -13,7 +13,9 @@ class ApiLinksSchema(Schema):
 
     openapi = fields.String(required=True, metadata={"description": "The OpenAPI document."})
     docs = fields.String(required=True, metadata={"description": "The interactive docs page."})
+{%- if cookiecutter.example == "todos" %}
     todos = fields.String(required=True, metadata={"description": "The caller's todos."})
+{%- endif %}
 
 
 class ApiIndexSchema(Schema):
@@ -26,11 +28,13 @@ class ApiIndexSchema(Schema):
 @bp.response(200, ApiIndexSchema)
 @bp.doc(security=[])
 def index() -> dict[str, dict[str, str]]:
-    """Links to the OpenAPI document, the docs page and the todos."""
+    """Links to the OpenAPI document, the docs page{{ " and the todos" if cookiecutter.example == "todos" }}."""
     return {
         "links": {
             "openapi": url_for("api-docs.openapi_json"),
             "docs": url_for("docs.index"),
+{%- if cookiecutter.example == "todos" %}
             "todos": url_for("todos_api.list_todos"),
+{%- endif %}
         }
     }

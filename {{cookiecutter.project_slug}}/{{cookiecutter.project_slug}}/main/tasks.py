@@ -1,10 +1,19 @@
-"""The state of background tasks, for the API."""
+"""Background tasks for the API: an example task to start from, and the state of any task."""
 
+import logging
+
+from celery import shared_task
 from celery.result import AsyncResult
+from flask import url_for
 from marshmallow import Schema, fields
+from sqlalchemy import func, select
 
 from ..core.openapi import ApiBlueprint
+from ..extensions import db
 from ..users.auth import bearer_required
+from ..users.models import User
+
+logger = logging.getLogger(__name__)
 
 bp = ApiBlueprint(
     "tasks_api", __name__, url_prefix="/api/v1/tasks", description="Background tasks."
@@ -42,3 +51,24 @@ def get_task(task_id: str) -> dict[str, object]:
         "state": result.state,
         "result": result.result if result.successful() else None,
     }
+
+
+@shared_task(ignore_result=False)
+def count_users() -> int:
+    """Count the accounts and log the figure (daily, by beat); returns the count.
+
+    An example of a task: it runs in an application context, as the web app's code does.
+    """
+    count = db.session.scalar(select(func.count()).select_from(User)) or 0
+    logger.info("Counted %d accounts", count)
+    return count
+
+
+@bp.post("/count-users")
+@bearer_required
+@bp.response(202, TaskStartedSchema, headers={"Location": {"schema": {"type": "string"}}})
+def start_count_users() -> tuple[dict[str, str], dict[str, str]]:
+    """Start counting the accounts in the worker: 202 and the task's URL."""
+    result = count_users.delay()
+    location = url_for("tasks_api.get_task", task_id=result.id)
+    return {"task_id": result.id, "status_url": location}, {"Location": location}

@@ -37,7 +37,9 @@ def index() -> Response:
         links={
             "health": url_for("main.health"),
             "ready": url_for("main.ready"),
+{%- if cookiecutter.example == "todos" %}
             "todos": url_for("todos_api.list_todos"),
+{%- endif %}
         },
     )
 {%- endif %}

@@ -1,9 +1,11 @@
 """API todos: CRUD, attachments, counts{{ " and the purge task" if cookiecutter.worker == "celery" }}."""
 
 from flask import Response, jsonify, url_for
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from ..core.openapi import ApiBlueprint, error_response
+from ..core.pagination import PageArgsSchema, count_rows, page_body
 from ..extensions import db
 {%- if cookiecutter.worker == "celery" %}
 from ..main.tasks import TaskStartedSchema
@@ -12,7 +14,6 @@ from ..users.auth import bearer_required, current_user
 from .attachments import attachment_response, store_upload
 from .models import Todo, own_todo, todo_counts, todo_page
 from .schemas import (
-    PageSchema,
     TodoChangesSchema,
     TodoCountsSchema,
     TodoPageSchema,
@@ -36,14 +37,16 @@ def current_user_id() -> int:
 
 @bp.get("/todos")
 @bearer_required
-@bp.arguments(PageSchema(), location="query", as_kwargs=True)
+@bp.arguments(PageArgsSchema(), location="query", as_kwargs=True)
 @bp.response(200, TodoPageSchema)
-def list_todos(page: int, per_page: int) -> Response:
-    """List the caller's todos, oldest first, a page at a time (``page``, ``per_page``)."""
-    items, total = todo_page(current_user_id(), page, per_page)
+def list_todos(after: int, per_page: int, total: bool) -> Response:
+    """List the caller's todos, oldest first, a page at a time (``after``, ``per_page``)."""
+    user_id = current_user_id()
+    count = count_rows(select(Todo.id).where(Todo.user_id == user_id)) if total else None
+    page = page_body(todo_page(user_id, after, per_page), per_page, count)
     # A response is sent as it is: TodoSchema's dump of every row cost a fifth of the request.
-    body = [todo_json(row) for row in items]
-    return jsonify(items=body, page=page, per_page=per_page, total=total)
+    page["items"] = [todo_json(row) for row in page["items"]]
+    return jsonify(page)
 
 
 @bp.post("/todos")

@@ -8,8 +8,8 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy.engine import Row
 
-from ..core.database import ID_MAX
 from ..core.fields import StrictBoolean
+from ..core.pagination import PageSchema
 from .models import TITLE_MAX, Todo
 
 
@@ -48,20 +48,10 @@ class TodoChangesSchema(Schema):
     done = StrictBoolean()
 
 
-class PageSchema(Schema):
-    """Query parameters of a paginated list (a page past the last one is empty)."""
-
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=ID_MAX))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class TodoPageSchema(Schema):
-    """One page of todos, and where it sits in the whole list."""
+class TodoPageSchema(PageSchema):
+    """A page of todos."""
 
     items = fields.Nested(TodoSchema, many=True, required=True)
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
 
 
 class TodoCountsSchema(Schema):

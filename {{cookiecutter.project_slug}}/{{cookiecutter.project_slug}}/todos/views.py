@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from ..core.errors import back_to_form, handle_http_exception, wants_json
+from ..core.pagination import after_arg, keyset, page_body
 from ..extensions import db
 from .attachments import (
     attachment_response,
@@ -36,6 +37,7 @@ from .tasks import purge_completed_todos
 bp = Blueprint("todos", __name__, url_prefix="/todos")
 bp.add_app_template_filter(human_size)
 
+TODOS_PER_PAGE = 50
 #: Session key of the title of a form refused as too large, shown again by that form.
 DRAFT_TITLE = "draft_title"
 
@@ -65,17 +67,21 @@ def save_form(form: TodoForm, todo: Todo) -> None:
 
 @bp.route("/", methods=["GET", "POST"])
 def index() -> Response | str:
-    """List the user's todos; POST adds one."""
+    """List the user's todos, oldest first, a page at a time; POST adds one."""
     form = TodoForm(title=draft_title(None))
     if form.validate_on_submit():
         save_form(form, Todo(user_id=current_user.id))
         flash("Todo added.", "success")
         return redirect(url_for("todos.index"))
-    todos = db.session.scalars(
-        select(Todo).where(Todo.user_id == current_user.id).order_by(Todo.done, Todo.id)
-    ).all()
+    own = select(Todo).where(Todo.user_id == current_user.id)
+    todos = db.session.scalars(keyset(own, Todo.id, after_arg(), TODOS_PER_PAGE)).all()
+    page = page_body(todos, TODOS_PER_PAGE)
     return render_template(
-        "todos/index.html", form=form, todos=todos, counts=todo_counts(current_user.id)
+        "todos/index.html",
+        form=form,
+        todos=page["items"],
+        next_page=page["next"],
+        counts=todo_counts(current_user.id),
     )
 
 

@@ -1,10 +1,10 @@
-"""API accounts and tokens."""
+"""API accounts and tokens: sign up, get a token, read your account."""
 
 from flask import abort, current_app
 
 from ..core.openapi import ApiBlueprint, error_response, too_many_requests
 from ..core.ratelimits import login_limit, register_limit
-from .auth import basic_auth, basic_required, issue_token
+from .auth import basic_auth, basic_required, bearer_required, current_user, issue_token
 from .models import User, UsernameTakenError, create_user
 from .schemas import TokenSchema, UserSchema
 
@@ -38,3 +38,11 @@ def create_token() -> dict[str, object]:
         "token_type": "Bearer",
         "expires_in": current_app.config["API_TOKEN_MAX_AGE"],
     }
+
+
+@bp.get("/users/me")
+@bearer_required
+@bp.response(200, UserSchema)
+def me() -> User:
+    """The account the bearer token names."""
+    return current_user()

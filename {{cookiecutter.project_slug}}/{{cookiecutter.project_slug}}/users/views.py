@@ -16,16 +16,16 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def safe_next(target: str | None) -> str:
-    """``target`` if it is a path on this site (no open redirect), else the todo list."""
+    """``target`` if it is a path on this site (no open redirect), else {{ "the todo list" if cookiecutter.example == "todos" else "the home page" }}."""
     if target and target.startswith("/") and not urlsplit(target).netloc:
         return target
-    return url_for("todos.index")
+    return url_for("{{ "todos" if cookiecutter.example == "todos" else "main" }}.index")
 
 
 @bp.route("/register", methods=["GET", "POST"])
 @register_limit
 def register() -> Response | str:
-    """Create an account and log its user in, on to the todo list."""
+    """Create an account and log its user in, on to {{ "the todo list" if cookiecutter.example == "todos" else "the home page" }}."""
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -35,7 +35,7 @@ def register() -> Response | str:
         else:
             login_user(user)
             flash(f"Welcome, {user.username}! Your account is ready.", "success")
-            return redirect(url_for("todos.index"))
+            return redirect(url_for("{{ "todos" if cookiecutter.example == "todos" else "main" }}.index"))
     return render_template("auth/register.html", form=form)
 
 

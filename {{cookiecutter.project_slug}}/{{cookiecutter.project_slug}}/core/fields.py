@@ -19,6 +19,18 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+class StrictInteger(fields.Integer):
+    """A JSON integer only: ``12``, or ``12.0``, which JSON Schema's ``type: integer`` also
+    counts; never a string, a boolean or a fraction."""
+
+    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class DecimalString(fields.Decimal):
     """A decimal of ``NUMERIC(12, 2)`` as a JSON string (``"-1234.50"``): exact, unlike a
     JSON number; dumped with 2 decimals."""

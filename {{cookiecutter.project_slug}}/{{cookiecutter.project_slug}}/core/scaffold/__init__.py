@@ -40,7 +40,7 @@ TYPES = {
 SCHEMA_FIELDS = {
     "str": ("fields.String", "validate.Length(min=1, max=STR_MAX)"),
     "text": ("fields.String", "validate.Length(min=1, max=TEXT_MAX)"),
-    "int": ("fields.Integer", "validate.Range(min=INT_MIN, max=INT_MAX)"),
+    "int": ("StrictInteger", "validate.Range(min=INT_MIN, max=INT_MAX)"),
     "decimal": ("DecimalString", None),
     "bool": ("StrictBoolean", None),
     "date": ("fields.Date", None),
@@ -51,7 +51,7 @@ SCHEMA_FIELDS = {
 EXAMPLES = {
     "str": ('"A name"', '"Another name"', ["12", '""', '"x" * 201']),
     "text": ('"Some text"', '"More text"', ["12", '""', '"x" * 10_001']),
-    "int": ("42", "-7", ['"42"', "1.5", "2**31"]),
+    "int": ("42", "-7", ['"42"', "1.5", "True", "2**31"]),
     "decimal": ('"12.50"', '"-0.25"', ["12.5", '"1.234"', '"12345678901"']),
     "bool": ("True", "False", ['"yes"', "1"]),
     "date": ('"2026-01-31"', '"2027-12-01"', ['"31/01/2026"', "20260131"]),
@@ -104,7 +104,7 @@ class Field:
 
         A boolean is false when left out, an optional field null.
         """
-        arguments = ["strict=True"] if self.type == "int" else []
+        arguments: list[str] = []
         if self.optional:
             arguments.append("allow_none=True")
         if not changes:

@@ -85,14 +85,9 @@ class Field:
     optional: bool
 
     @property
-    def python_type(self) -> str:
-        """The model's annotation of the column: ``str``, ``Decimal | None``..."""
-        return TYPES[self.type] + (" | None" if self.optional else "")
-
-    @property
     def mapped(self) -> str:
-        """The model's annotation of the column: ``Mapped[date | None]``."""
-        return f"Mapped[{self.python_type}]"
+        """The model's annotation of the column: ``Mapped[str]``, ``Mapped[date | None]``."""
+        return f"Mapped[{TYPES[self.type]}{' | None' if self.optional else ''}]"
 
     @property
     def schema_type(self) -> str:

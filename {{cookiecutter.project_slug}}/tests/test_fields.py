@@ -6,7 +6,7 @@ import pytest
 from marshmallow import Schema, ValidationError
 from sqlalchemy.dialects import postgresql, sqlite
 
-from {{ cookiecutter.project_slug }}.core.database import FixedDecimal, StorableText, UnstorableValueError
+from {{ cookiecutter.project_slug }}.core import database
 from {{ cookiecutter.project_slug }}.core.fields import DecimalString, StrictBoolean, StrictInteger
 
 
@@ -42,7 +42,7 @@ def test_a_decimal_dumps_as_a_string_of_two_decimals() -> None:
 
 
 def test_fixed_decimal_reads_back_its_scale_on_every_database() -> None:
-    column = FixedDecimal(12, 2)
+    column = database.FixedDecimal(12, 2)
     for dialect in (postgresql.dialect(), sqlite.dialect()):
         assert column.process_result_value(12.5, dialect) == Decimal("12.50")
         assert column.process_result_value(None, dialect) is None
@@ -51,8 +51,8 @@ def test_fixed_decimal_reads_back_its_scale_on_every_database() -> None:
 
 
 def test_storable_text_refuses_what_no_database_stores() -> None:
-    column = StorableText(10)
+    column = database.StorableText(10)
     assert column.process_bind_param("fine", sqlite.dialect()) == "fine"
     for value in ("a\x00b", "x" * 11):
-        with pytest.raises(UnstorableValueError):
+        with pytest.raises(database.UnstorableValueError):
             column.process_bind_param(value, sqlite.dialect())

@@ -15,6 +15,9 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+{%- if cookiecutter.app_style == "full" %}
+from flask_wtf import FlaskForm
+{%- endif %}
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from marshmallow import Schema
 
@@ -70,10 +73,15 @@ RESERVED_SINGULARS = frozenset(
 RESERVED_NAMES = frozenset({"users", "auth", "api", "main", "core", "docs", "tasks"})
 #: Columns every resource has.
 RESERVED_COLUMNS = frozenset({"id", "user_id", "created_at", "updated_at"})
-#: Attributes of the model, schema and form classes a field would hide.
+{%- if cookiecutter.app_style == "full" %}
+#: Attributes of the model, schema and form classes that a field would hide.
 RESERVED_ATTRIBUTES = frozenset(
-    name for name in {*dir(Base), *dir(Schema)} if not name.startswith("_")
-) | {"data", "errors", "meta", "validate", "populate_obj", "process", "csrf_token", "user"}
+    name for name in {*dir(Base), *dir(Schema), *dir(FlaskForm)} if name[0] != "_"
+) | {"csrf_token"}
+{%- else %}
+#: Attributes of the model and schema classes that a field would hide.
+RESERVED_ATTRIBUTES = frozenset(name for name in {*dir(Base), *dir(Schema)} if name[0] != "_")
+{%- endif %}
 
 
 @dataclass(frozen=True)
@@ -150,7 +158,7 @@ def parse_field(spec: str, seen: set[str]) -> Field:
     if name in RESERVED_COLUMNS:
         raise bad_field(spec, f"every resource has {', '.join(sorted(RESERVED_COLUMNS))}")
     if name in RESERVED_ATTRIBUTES:
-        raise bad_field(spec, "the name is taken by the model, schema or form classes")
+        raise bad_field(spec, "the name is taken by the model{{ ", schema or form" if cookiecutter.app_style == "full" else " or schema" }} classes")
     if name in seen:
         raise bad_field(spec, "each field is given once")
     return Field(name, kind, optional)

@@ -243,16 +243,6 @@ def call(indent: int, head: str, arguments: list[str], tail: str = "") -> str:
     return f"{pad}{head}(\n{lines}{pad}){tail}"
 
 
-def assign(indent: int, target: str, value: str) -> str:
-    """``target = value`` indented by ``indent``; the value in parentheses on a line of its
-    own when the whole does not fit, as black leaves it."""
-    pad = " " * indent
-    line = f"{pad}{target} = {value}"
-    if len(line) <= LINE_MAX:
-        return line
-    return f"{pad}{target} = (\n{pad}    {value}\n{pad})"
-
-
 def imports(module: str, names: list[str]) -> str:
     """``from module import names``, one name a line when they do not fit, as isort's black
     profile writes it."""
@@ -277,7 +267,7 @@ def render_files(name: str, singular: str, fields: list[Field], app: Flask) -> d
         keep_trailing_newline=True,
         undefined=StrictUndefined,
     )
-    environment.globals.update(call=call, assign=assign, imports=imports)
+    environment.globals.update(call=call, imports=imports)
     package = Path(app.root_path)
     templates = sorted(environment.list_templates(extensions=["jinja"]))
     types = {field.type for field in fields}

@@ -27,7 +27,7 @@ VARIANTS = {
     "postgresql-full-github": {},
     "mysql-api-github": {"database": "mysql", "app_style": "api", "cache": "none"},
     "sqlite-api-prefix-gitlab": {"database": "sqlite", "app_style": "api", "cache": "none",
-                                 "worker": "none", "url_prefix": "/todo", "ci": "gitlab"},
+                                 "worker": "none", "url_prefix": "/svc", "ci": "gitlab"},
 }  # fmt: skip
 #: Where the CI's gunicorn listens; each run here takes a free port instead.
 CI_ADDRESS = "127.0.0.1:8000"

@@ -45,7 +45,7 @@ def fuzz_commands(project: Path, ci: str) -> tuple[str, dict[str, str]]:
     pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
     job = pipeline["test"]
     script = job["script"]
-    fuzzing = script[script.index("env -u FLASK_CONFIG pytest") + 1 :]
+    fuzzing = script[script.index("env -u FLASK_CONFIG pytest --cov") + 1 :]
     return "\n".join(fuzzing), {**pipeline["variables"], **job["variables"]}
 
 

@@ -91,7 +91,7 @@ def check_domain(domain: str) -> str | None:
 
 
 def check_prefix(prefix: str) -> str | None:
-    """Empty, or a path such as /todo: leading slash, no trailing slash."""
+    """Empty, or a path such as /svc: leading slash, no trailing slash."""
     if prefix and not PREFIX_RE.fullmatch(prefix):
         return "must be empty or a path starting with / and not ending with /"
     return None
@@ -122,7 +122,7 @@ RULES = {
     "author_email": (check_email, "jane@example.com"),
     "version": (check_version, "0.1.0"),
     "domain_name": (check_domain, "todo.example.com"),
-    "url_prefix": (check_prefix, "/todo"),
+    "url_prefix": (check_prefix, "/svc"),
     "http_port": (check_port, "8000"),
 }
 

@@ -39,7 +39,7 @@ VARIANTS = [
     {"app_style": "full", "database": "postgresql", "cache": "redis", "worker": "celery",
      "deploy_target": "docker", "error_tracking": "sentry", "use_cors": "true"},
     {"app_style": "api", "database": "mysql", "cache": "none", "worker": "none",
-     "deploy_target": "docker", "tracing": "opentelemetry", "url_prefix": "/todo"},
+     "deploy_target": "docker", "tracing": "opentelemetry", "url_prefix": "/svc"},
     {"app_style": "full", "database": "sqlite", "cache": "none", "worker": "celery",
      "deploy_target": "systemd-nginx", "tracing": "opentelemetry"},
     {"app_style": "api", "database": "postgresql", "cache": "redis", "worker": "none",

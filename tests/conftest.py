@@ -97,8 +97,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 def write_variants_summary(terminalreporter) -> None:
     """List the variants whose suite ran (tests/variants/test_matrix.py):
-    id, the pairwise values, the generated suite's test count, seconds and line coverage,
-    the outcome; then the matrix's wall time (first variant's start to last variant's end),
+    id (``-noexample`` for example=none), the pairwise values, the generated suite's test
+    count, seconds and line coverage, the outcome; then how many ran without the example,
+    the matrix's wall time (first variant's start to last variant's end),
     the sum of the suites' times, of the time spent on their virtualenvs, on
     ``uv lock --check`` and on their pre-commit hooks.
 
@@ -143,8 +144,10 @@ def write_variants_summary(terminalreporter) -> None:
         sum(properties.get(key, 0) for _, properties in rows)
         for key in ("venv_seconds", "lock_check_seconds", "pre_commit_seconds")
     )
+    without_example = sum(properties.get("example") == "none" for _, properties in rows)
     writer.write_line(
-        f"matrix: {len(rows)} variants in {wall:.0f} s wall time "
+        f"matrix: {len(rows)} variants ({without_example} with example=none) "
+        f"in {wall:.0f} s wall time "
         f"(first variant's start to last variant's end); their suites took {suites:.0f} s "
         f"in all, building or finding their virtualenvs {venvs:.0f} s, "
         f"`uv lock --check` {checks:.1f} s, pre-commit {hooks:.0f} s"

@@ -27,7 +27,7 @@ VARIANTS = {
     "postgresql-full-github": {},
     "mysql-api-github": {"database": "mysql", "app_style": "api", "cache": "none"},
     "sqlite-api-prefix-gitlab": {"database": "sqlite", "app_style": "api", "cache": "none",
-                                 "worker": "none", "url_prefix": "/todo", "ci": "gitlab"},
+                                 "worker": "none", "url_prefix": "/svc", "ci": "gitlab"},
 }  # fmt: skip
 #: Where the CI's gunicorn listens; each run here takes a free port instead.
 CI_ADDRESS = "127.0.0.1:8000"
@@ -45,7 +45,7 @@ def fuzz_commands(project: Path, ci: str) -> tuple[str, dict[str, str]]:
     pipeline = yaml.safe_load((project / ".gitlab-ci.yml").read_text())
     job = pipeline["test"]
     script = job["script"]
-    fuzzing = script[script.index("env -u FLASK_CONFIG pytest") + 1 :]
+    fuzzing = script[script.index("env -u FLASK_CONFIG pytest --cov") + 1 :]
     return "\n".join(fuzzing), {**pipeline["variables"], **job["variables"]}
 
 

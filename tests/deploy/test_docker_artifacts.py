@@ -42,7 +42,7 @@ def dockerfile_instructions(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("database", DATABASES)
-@pytest.mark.parametrize("url_prefix", ["", "/todo"])
+@pytest.mark.parametrize("url_prefix", ["", "/svc"])
 def test_dockerfile_passes_hadolint(docker, url_prefix, database):
     project = docker(url_prefix=url_prefix, database=database)
 
@@ -99,7 +99,7 @@ def test_github_workflow_keeps_github_expressions_unrendered(docker):
     assert "endraw" not in workflow
 
 
-@pytest.mark.parametrize("url_prefix", ["", "/todo"])
+@pytest.mark.parametrize("url_prefix", ["", "/svc"])
 def test_healthchecks_probe_health_under_url_prefix(docker, url_prefix):
     project = docker(url_prefix=url_prefix, http_port="8080")
     expected_url = f"http://127.0.0.1:8080{url_prefix}/health"

@@ -1,5 +1,5 @@
-"""A service rendered with ``url_prefix=/todo`` and served by gunicorn in production config
-with ``SCRIPT_NAME=/todo`` (as its Dockerfile sets it) lives under the sub-path: probes,
+"""A service rendered with ``url_prefix=/svc`` and served by gunicorn in production config
+with ``SCRIPT_NAME=/svc`` (as its Dockerfile sets it) lives under the sub-path: probes,
 pages, links and static files; a path outside it gets the app's JSON 404, not a 500."""
 
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..helpers import flask_db, get, gunicorn, json_lines, production_env, project_venv
 
-PREFIX = "/todo"
+PREFIX = "/svc"
 #: Values of the link attributes of an HTML page.
 LINK_RE = re.compile(r'\b(?:href|src|action)="([^"]*)"')
 

@@ -38,11 +38,12 @@ SERVICE_VARIANTS = [
 
 
 def assert_upgrades_then_tests(commands: list[str]) -> None:
-    """Assert ``commands`` upgrade the lock, install it, migrate, then run the suite last."""
+    """Assert ``commands`` upgrade the lock, install it, migrate, then run the suite last,
+    with the coverage gate."""
     upgrade, sync = commands.index("uv lock --upgrade"), commands.index("uv sync --locked")
     (migrate,) = [i for i, command in enumerate(commands) if command.endswith(" db upgrade")]
     assert upgrade < sync < migrate < len(commands) - 1, commands
-    assert commands[-1].split()[-1] == "pytest", commands
+    assert commands[-1].split()[-2:] == ["pytest", "--cov"], commands
     assert sum("pytest" in command for command in commands) == 1, commands
 
 

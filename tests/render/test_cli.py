@@ -21,7 +21,7 @@ KEPT = {
     "description": "Tracks what's left & what's done: $(echo no) 100%",
     "database": "sqlite",
     "use_cors": "true",
-    "url_prefix": "/todo",
+    "url_prefix": "/svc",
 }
 
 
@@ -57,7 +57,7 @@ def test_printed_command_renders_with_the_answers_kept(tmp_path: Path) -> None:
     assert (project / "tests" / "test_cors.py").is_file()
     assert "DATABASE_URL=sqlite:///" in (project / ".env").read_text()
     replay = json.loads((tmp_path / ".cookiecutter_replay" / f"{ROOT.name}.json").read_text())
-    assert replay["cookiecutter"]["url_prefix"] == "/todo"
+    assert replay["cookiecutter"]["url_prefix"] == "/svc"
 
 
 def test_render_prints_where_the_project_is_and_its_first_commands(tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ VARIANTS = [
     {"app_style": "api", "database": "mysql", "cache": "none", "worker": "none",
      "deploy_target": "kubernetes", "ci": "gitlab", "use_cors": "true"},
     {"database": "sqlite", "deploy_target": "systemd-nginx", "ci": "none",
-     "url_prefix": "/todo", "open_source_license": "Proprietary"},
+     "url_prefix": "/svc", "open_source_license": "Proprietary"},
     {"database": "postgresql", "cache": "none", "worker": "celery", "python_version": "3.13",
      "deploy_target": "kubernetes", "open_source_license": "Apache-2.0"},
 ]  # fmt: skip

@@ -34,7 +34,7 @@ def test_bad_project_slug_is_refused(tmp_path: Path, capfd, slug: str, rule: str
 @pytest.mark.parametrize(
     ("variable", "value", "rule"),
     [
-        ("url_prefix", "/todo/", "must be empty or a path starting with /"),
+        ("url_prefix", "/svc/", "must be empty or a path starting with /"),
         ("url_prefix", "todo", "must be empty or a path starting with /"),
         ("http_port", "0", "from 1 to 65535"),
         ("http_port", "http", "from 1 to 65535"),

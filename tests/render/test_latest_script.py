@@ -10,7 +10,7 @@ REQUIRED = {
     "use_cors": ["true"],
     "error_tracking": ["sentry"],
     "tracing": ["opentelemetry"],
-    "url_prefix": ["/todo"],
+    "url_prefix": ["/svc"],
 }
 
 

@@ -142,6 +142,14 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
             ["redis", "Redis", "REDIS_URL"],
         ),
         ({"use_cors": "false"}, ["tests/test_cors.py"], ["flask_cors", "CORS"]),
+        (
+            {"example": "none"},
+            [f"{DEFAULT_SLUG}/todos", f"{DEFAULT_SLUG}/templates/todos",
+             "migrations/versions/0002_todos.py", "tests/test_todos.py",
+             "tests/test_todos_api.py", "tests/test_todos_cache.py", "tests/test_todos_tasks.py",
+             "tests/test_api_costs.py"],
+            ["todo", "Todo", "TODO"],
+        ),
         *(
             (
                 {"error_tracking": "none", "tracing": "none", "deploy_target": target},

@@ -1,13 +1,16 @@
 """Every combination of the five functional variables renders, or is refused on purpose by
-a documented rule. What renders reads as hand-written (no unrendered variable, every
-YAML and TOML file parses, its own pre-commit hooks pass: black, isort, ruff and the file
-checks), its ``uv.lock`` matches its ``pyproject.toml`` (``uv lock --check``), and its own
-suite passes, with nothing skipped and at least 90% of its lines and branches covered
-(``pytest --cov``, its own gate), against the real server of its database and the real
-Redis where it uses Redis, in a virtualenv synced from its lock.
+a documented rule; without the example feature (``example=none``), every combination of
+app_style, database and worker renders too. What renders reads as hand-written (no
+unrendered variable, every YAML and TOML file parses, its own pre-commit hooks pass:
+black, isort, ruff and the file checks), its ``uv.lock`` matches its ``pyproject.toml``
+(``uv lock --check``), and its own suite passes, with nothing skipped and at least 90% of
+its lines and branches covered (``pytest --cov``, its own gate), against the real server
+of its database and the real Redis where it uses Redis, in a virtualenv synced from its
+lock.
 
 Select variants with ``-k`` on their ids (see ``matrix.variant_id``), for example
-``bash scripts/test.sh tests/variants -k "api and mysql and celery and docker"``.
+``bash scripts/test.sh tests/variants -k "api and mysql and celery and docker"``; the
+example=none variants' ids end in ``-noexample`` (``-k noexample``, ``-k "not noexample"``).
 """
 
 import re
@@ -30,17 +33,40 @@ from ..helpers import (
     run_generated_suite,
     uv_lock,
 )
-from .matrix import COMBINATIONS, PAIRWISE, REFUSED, VARIANTS, refused_rule, variant_id
+from .matrix import (
+    COMBINATIONS,
+    EXAMPLE_NONE_AXES,
+    PAIRWISE,
+    REFUSED,
+    VARIANTS,
+    refused_rule,
+    variant_id,
+)
 
-#: At least this many tests run in the smallest variant's suite (api, no cache, no worker).
-MIN_TESTS = 50
+#: At least this many tests run in the smallest variant's suite (api, no cache, no
+#: worker, example=none: 114; with the todos example, 143).
+MIN_TESTS = 100
 #: Line coverage (branches counted) each variant's suite must reach: its fail_under.
 COVERAGE_GOAL = 90
 
 
-def test_there_are_72_combinations_and_8_are_refused() -> None:
+def test_there_are_72_combinations_8_refused_and_76_variants_12_without_the_example() -> None:
     assert len(COMBINATIONS) == 72
-    assert len(VARIANTS) == 64
+    assert len(VARIANTS) == 76
+    todos = [answers for answers in VARIANTS.values() if answers["example"] == "todos"]
+    none = [answers for answers in VARIANTS.values() if answers["example"] == "none"]
+    assert [variant_id(answers) for answers in todos] == [
+        variant_id(answers) for answers in COMBINATIONS if not refused_rule(answers)
+    ]
+    assert len(none) == 12
+    assert {tuple(answers[key] for key in EXAMPLE_NONE_AXES) for answers in none} == {
+        (style, database, worker)
+        for style in ("full", "api")
+        for database in ("postgresql", "mysql", "sqlite")
+        for worker in ("celery", "none")
+    }
+    assert all(variant_id(answers).endswith("-noexample") for answers in none)
+    assert not any(refused_rule(answers) for answers in none)
     assert {variant_id(answers) for answers in REFUSED} == {
         f"{style}-sqlite-{cache}-{worker}-kubernetes"
         for style in ("full", "api")
@@ -89,6 +115,7 @@ def test_variant(
     started = time.time()
     answers = VARIANTS[variant]
     record_property("variant", variant)
+    record_property("example", answers["example"])
     record_property("pairwise", {key: answers[key] for key in PAIRWISE})
     record_property("started", started)
 

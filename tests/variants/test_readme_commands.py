@@ -47,7 +47,7 @@ VARIANTS = {
     },
     "sqlite-api-noworker-prefix": {
         "project_name": "Readme Lite", "database": "sqlite", "app_style": "api",
-        "cache": "none", "worker": "none", "url_prefix": "/todo",
+        "cache": "none", "worker": "none", "url_prefix": "/svc",
     },
 }  # fmt: skip
 

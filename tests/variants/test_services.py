@@ -1,7 +1,9 @@
 """Generated services work for real beyond their own suites (which the variant matrix
-runs): the migrations apply with no drift on each database; gunicorn serves the default
-variant in production config; its Celery worker also takes tasks from RabbitMQ."""
+runs): the migrations apply with no drift on each database, with and without the
+example; gunicorn serves the default variant in production config; its Celery worker
+also takes tasks from RabbitMQ."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,22 +20,31 @@ from ..helpers import (
     service_url,
 )
 
+#: The migrations each example ships, in the order they apply.
+REVISIONS = {"todos": ["0001", "0002"], "none": ["0001"]}
 
+
+@pytest.mark.parametrize("example", REVISIONS)
 @pytest.mark.parametrize("database_url", DATABASES, indirect=True)
 def test_migrations_apply_on_a_fresh_database_with_no_drift(
-    bake, request, database_url: str, redis_url: str
+    bake, request, database_url: str, redis_url: str, example: str
 ) -> None:
-    project = bake(database=request.node.callspec.params["database_url"])
+    project = bake(database=request.node.callspec.params["database_url"], example=example)
     venv = project_venv(project)
     env = production_env(database_url, redis_url)
     upgrade = flask_db(venv, project, env, "upgrade")
     assert upgrade.returncode == 0, upgrade.stdout
-    assert "Running upgrade  -> 0001" in upgrade.stdout
+    revisions = REVISIONS[example]
+    steps = list(zip(["", *revisions[:-1]], revisions, strict=True))
+    applied = re.findall(r"Running upgrade (\w*) -> (\w+)", upgrade.stdout)
+    assert applied == steps, upgrade.stdout
     check = flask_db(venv, project, env, "check")
     assert check.returncode == 0, check.stdout
     assert "No new upgrade operations detected." in check.stdout
     downgrade = flask_db(venv, project, env, "downgrade", "base")
     assert downgrade.returncode == 0, downgrade.stdout
+    undone = re.findall(r"Running downgrade (\w+) -> (\w*)", downgrade.stdout)
+    assert undone == [(new, old) for old, new in reversed(steps)], downgrade.stdout
 
 
 def test_gunicorn_serves_health_and_ready_in_production(

@@ -1,4 +1,4 @@
-{%- set use_redis = cookiecutter.cache == "redis" or cookiecutter.worker == "celery" -%}
+{%- set redis_outages = cookiecutter.worker == "celery" or (cookiecutter.cache == "redis" and cookiecutter.example == "todos") -%}
 """Dependency outages: a request that needs a dependency that is down answers 503 with
 ``Retry-After`` within a bound; requests that do not need it keep working.
 
@@ -22,7 +22,7 @@ from collections.abc import Callable
 
 import pytest
 from flask import Flask
-{%- if use_redis %}
+{%- if redis_outages %}
 from flask.testing import FlaskClient
 {%- endif %}
 from sqlalchemy.engine import make_url
@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.test import TestResponse
 
 from {{ cookiecutter.project_slug }} import create_app
-{%- if use_redis %}
+{%- if redis_outages %}
 from {{ cookiecutter.project_slug }}.config import Config
 {%- endif %}
 from {{ cookiecutter.project_slug }}.core.errors import handle_database_error

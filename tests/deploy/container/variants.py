@@ -18,7 +18,7 @@ VARIANTS = {
         "database": "sqlite", "cache": "none", "worker": "none",
     },
     "full-postgresql-redis-noworker-docker-todo-8080": {
-        "worker": "none", "url_prefix": "/todo", "http_port": "8080",
+        "worker": "none", "url_prefix": "/svc", "http_port": "8080",
     },
     "full-mysql-redis-celery-kubernetes": {"database": "mysql", "deploy_target": "kubernetes"},
 }  # fmt: skip

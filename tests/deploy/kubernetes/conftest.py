@@ -18,7 +18,7 @@ def rendered(request, bake) -> Rendered:
 
 @pytest.fixture(scope="session")
 def prefix_variant(bake) -> Rendered:
-    """The PostgreSQL variant mounted under /todo, whose containers the tests run."""
+    """The PostgreSQL variant mounted under /svc, whose containers the tests run."""
     answers = {"deploy_target": "kubernetes", **VARIANTS["postgresql-prefix"]}
     return Rendered(answers, bake(**answers))
 

@@ -19,7 +19,7 @@ NAME = SLUG.replace("_", "-")
 VARIANTS = {
     "postgresql-prefix": {
         "database": "postgresql",
-        "url_prefix": "/todo",
+        "url_prefix": "/svc",
         "http_port": "8080",
         "domain_name": "todo.example.org",
         "version": "1.2.0",

@@ -44,13 +44,13 @@ def test_job_migrates_and_web_answers_the_deployment_probes(
     assert program == "gunicorn"
     web = prefix_variant.container("web")
     log = tmp_path / "gunicorn.log"
-    with gunicorn(venv, project, env, log, "/todo", args) as url:
+    with gunicorn(venv, project, env, log, "/svc", args) as url:
         assert get(url + web["startupProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         assert get(url + web["livenessProbe"]["httpGet"]["path"]) == (200, {"status": "ok"})
         status, body = get(url + web["readinessProbe"]["httpGet"]["path"])
         assert (status, body["status"]) == (200, "ok"), body
     messages = [line["message"] for line in json_lines(log.read_text())]
-    assert any('"GET /todo/ready HTTP/1.1" 200' in message for message in messages), messages
+    assert any('"GET /svc/ready HTTP/1.1" 200' in message for message in messages), messages
 
 
 def test_worker_answers_its_probe(

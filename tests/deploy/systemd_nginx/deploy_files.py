@@ -19,8 +19,8 @@ TARGET = {"deploy_target": "systemd-nginx", "domain_name": DOMAIN}
 #: Rendered variants: both url_prefix forms, each database's DATABASE_URL and state.
 VARIANTS = {
     "postgresql": {"database": "postgresql", "url_prefix": ""},
-    "sqlite-prefix": {"database": "sqlite", "url_prefix": "/todo"},
-    "mysql-prefix": {"database": "mysql", "url_prefix": "/todo"},
+    "sqlite-prefix": {"database": "sqlite", "url_prefix": "/svc"},
+    "mysql-prefix": {"database": "mysql", "url_prefix": "/svc"},
 }
 
 #: Highest `systemd-analyze security` exposure level accepted for a service unit.

@@ -140,7 +140,7 @@ def request(
         connection.close()
 
 
-@pytest.mark.parametrize("url_prefix", ["", "/todo"], ids=["root", "prefix"])
+@pytest.mark.parametrize("url_prefix", ["", "/svc"], ids=["root", "prefix"])
 def test_nginx_serves_the_app_through_gunicorn_on_a_unix_socket(
     render, postgres_url: str, redis_url: str, short_dir: Path, url_prefix: str
 ) -> None:

@@ -83,9 +83,13 @@ def test_scaffolded_resources_migrate_pass_the_suite_the_hooks_and_fuzzing(
 
     _, suites = run_ci_fuzzing(project, "github", database_url, redis_url, tmp_path)
     operations = {case.get("name") for case in suites.iter("testcase")}
-    for operation in ("GET /api/v1/projects", "POST /api/v1/line_items",
-                      "PUT /api/v1/projects/{project_id}", "PATCH /api/v1/line_items/{line_item_id}",
-                      "DELETE /api/v1/line_items/{line_item_id}"):  # fmt: skip
+    for operation in (
+        "GET /api/v1/projects",
+        "POST /api/v1/line_items",
+        "PUT /api/v1/projects/{project_id}",
+        "PATCH /api/v1/line_items/{line_item_id}",
+        "DELETE /api/v1/line_items/{line_item_id}",
+    ):
         assert operation in operations, sorted(operations)
     print(
         f"\n{database}-{app_style}: {time.monotonic() - started:.0f} s (render and migrate "

@@ -42,10 +42,13 @@ def remove_renovate() -> None:
 
 
 PACKAGE = "{{ cookiecutter.project_slug }}"
+#: The templates of ``flask scaffold``; their paths name what they write.
+SCAFFOLD = f"{PACKAGE}/core/scaffold/templates"
 
 
 def remove_pages() -> None:
-    """API-only style: no pages, forms, Jinja templates or static files, nor their tests."""
+    """API-only style: no pages, forms, Jinja templates or static files, nor their tests, nor
+    the scaffold's templates of them."""
     remove(
         f"{PACKAGE}/users/views.py",
         f"{PACKAGE}/users/forms.py",
@@ -53,6 +56,10 @@ def remove_pages() -> None:
         f"{PACKAGE}/todos/forms.py",
         f"{PACKAGE}/templates",
         f"{PACKAGE}/static",
+        SCAFFOLD + "/{package}/{name}/views.py.jinja",
+        SCAFFOLD + "/{package}/{name}/forms.py.jinja",
+        SCAFFOLD + "/{package}/templates",
+        SCAFFOLD + "/tests/test_{name}_pages.py.jinja",
         "tests/test_auth.py",
         "tests/test_csrf.py",
         "tests/test_auth_rate_limits.py",

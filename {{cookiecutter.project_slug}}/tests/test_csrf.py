@@ -7,7 +7,7 @@ from {{ cookiecutter.project_slug }} import create_app
 
 def test_a_new_page_blueprint_refuses_a_post_without_a_token() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    bp = Blueprint("projects", __name__, url_prefix="/projects")
+    bp = Blueprint("csrf_probe", __name__, url_prefix="/csrf-probe")
     created = []
 
     @bp.post("/")
@@ -18,9 +18,9 @@ def test_a_new_page_blueprint_refuses_a_post_without_a_token() -> None:
     app.register_blueprint(bp)
     client = app.test_client()
     # A browser is sent back to the form; a JSON client gets Problem Details.
-    assert client.post("/projects/", data={"name": "apollo"}).status_code == 302
+    assert client.post("/csrf-probe/", data={"name": "apollo"}).status_code == 302
     response = client.post(
-        "/projects/", data={"name": "apollo"}, headers={"Accept": "application/json"}
+        "/csrf-probe/", data={"name": "apollo"}, headers={"Accept": "application/json"}
     )
     assert response.status_code == 400
     assert response.get_json()["detail"] == "The CSRF token is missing."

@@ -19,6 +19,7 @@ from .core import (
     mount,
     openapi,
     ratelimits,
+    scaffold,
     security,
 {%- if cookiecutter.tracing == "opentelemetry" %}
     tracing,
@@ -45,6 +46,7 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
         app.config.from_object(load_config(config))
     register_extensions(app)
     register_blueprints(app)
+    scaffold.init_app(app)
     errors.init_app(app)
     register_middleware(app)
     return app

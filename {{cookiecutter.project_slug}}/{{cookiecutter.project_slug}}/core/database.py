@@ -8,16 +8,16 @@ A failure to open a connection counts as a disconnect, so that ``errors`` answer
 from collections.abc import Callable
 {% endif -%}
 from datetime import UTC, datetime
-{%- if cookiecutter.database != "sqlite" %}
+from decimal import Decimal
 from typing import Any
-{%- endif %}
 
 from flask import Flask
-from sqlalchemy import DateTime, Dialect, String, TypeDecorator, event
+from sqlalchemy import DateTime, Dialect, Numeric, String, Text, TypeDecorator, event
 from sqlalchemy.engine import ExceptionContext
 {%- if cookiecutter.database != "sqlite" %}
 from sqlalchemy.pool import ConnectionPoolEntry
 {%- endif %}
+from sqlalchemy.types import TypeEngine
 
 from ..extensions import db
 
@@ -48,13 +48,64 @@ class StorableString(TypeDecorator[str]):
         self.length = length
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return storable_text(value, self.length)
+
+
+class StorableText(TypeDecorator[str]):
+    """A ``TEXT`` column for longer text, checked as ``StorableString`` checks: at most
+    ``length`` characters (the column itself declares no length).
+
+    :raises UnstorableValueError: while a statement is built, on every database.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def __init__(self, length: int) -> None:
+        super().__init__()
+        self.length = length
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return storable_text(value, self.length)
+
+
+def storable_text(value: str | None, length: int) -> str | None:
+    """``value`` if every database can store it in a column of ``length`` characters.
+
+    :raises UnstorableValueError: for a NUL character or a longer value.
+    """
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise UnstorableValueError("text must not contain NUL (U+0000) characters")
+    if len(value) > length:
+        raise UnstorableValueError(f"text must be at most {length} characters")
+    return value
+
+
+class FixedDecimal(TypeDecorator[Decimal]):
+    """A ``NUMERIC(precision, scale)`` read back as a ``Decimal`` of ``scale`` places.
+
+    SQLite has no such type: it keeps a float there, exact up to 15 digits, and the value
+    is rounded back to ``scale`` places when read.
+    """
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale)
+        self.precision, self.scale = precision, scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":  # a float, without SQLAlchemy's warning about it
+            return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=False))
+        return dialect.type_descriptor(self.impl_instance)
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        if "\x00" in value:
-            raise UnstorableValueError("text must not contain NUL (U+0000) characters")
-        if len(value) > self.length:
-            raise UnstorableValueError(f"text must be at most {self.length} characters")
-        return value
+        return Decimal(str(value)).quantize(Decimal(1).scaleb(-self.scale))
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -8,17 +8,9 @@ from flask_smorest.fields import Upload
 from marshmallow import EXCLUDE, Schema, fields, validate
 from sqlalchemy.engine import Row
 
+from ..core.fields import StrictBoolean
 from ..core.pagination import PageSchema
 from .models import TITLE_MAX, Todo
-
-
-class StrictBoolean(fields.Boolean):
-    """A JSON ``true`` or ``false`` only, as the document's ``type: boolean`` says."""
-
-    def _deserialize(self, value: object, attr: str | None, data: object, **kwargs: Any) -> bool:
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class AttachmentSchema(Schema):

@@ -30,7 +30,14 @@ def test_the_endpoint_starts_the_task_and_reports_its_state(api: FlaskClient) ->
 
 
 def test_an_unknown_task_is_pending(api: FlaskClient) -> None:
-    assert api.get("/api/v1/tasks/no-such-task").get_json()["state"] == "PENDING"
+    unknown = "/api/v1/tasks/0b5c3a3e-8a4e-4c1e-9d7e-2f1a6b7c8d9e"
+    assert api.get(unknown).get_json()["state"] == "PENDING"
+
+
+def test_a_task_id_is_a_uuid_so_no_other_path_reads_as_one(api: FlaskClient) -> None:
+    assert api.get("/api/v1/tasks/no-such-task").status_code == 404
+    starter = api.options("/api/v1/tasks/count-users")
+    assert set(starter.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
 
 
 def test_task_lines_carry_the_id_of_the_request_that_started_it(

@@ -1,6 +1,7 @@
 """Background tasks for the API: an example task to start from, and the state of any task."""
 
 import logging
+from uuid import UUID
 
 from celery import shared_task
 from celery.result import AsyncResult
@@ -40,14 +41,14 @@ class TaskSchema(Schema):
     )
 
 
-@bp.get("/<task_id>")
+@bp.get("/<uuid:task_id>")
 @bearer_required
 @bp.response(200, TaskSchema)
-def get_task(task_id: str) -> dict[str, object]:
+def get_task(task_id: UUID) -> dict[str, object]:
     """The state of a task, as Celery reports it (an unknown id is ``PENDING``)."""
-    result = AsyncResult(task_id)
+    result = AsyncResult(str(task_id))
     return {
-        "id": task_id,
+        "id": str(task_id),
         "state": result.state,
         "result": result.result if result.successful() else None,
     }

@@ -8,6 +8,7 @@ from marshmallow import fields
 
 #: A decimal of ``NUMERIC(12, 2)`` as text: up to 10 digits, then up to 2 after the point.
 DECIMAL_PATTERN = r"-?[0-9]{1,10}(\.[0-9]{1,2})?"
+CENT = Decimal("0.01")
 
 
 class StrictBoolean(fields.Boolean):
@@ -28,7 +29,7 @@ class StrictInteger(fields.Integer):
             raise self.make_error("invalid", input=value)
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        return super()._deserialize(value, attr, data, **kwargs)
+        return int(value)
 
 
 class DecimalString(fields.Decimal):
@@ -44,4 +45,4 @@ class DecimalString(fields.Decimal):
     ) -> Decimal:
         if not isinstance(value, str) or not re.fullmatch(DECIMAL_PATTERN, value):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        return Decimal(value).quantize(CENT)

@@ -116,6 +116,20 @@ def test_malformed_integer_names_the_variable(monkeypatch: pytest.MonkeyPatch) -
 def test_integer_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAX_CONTENT_LENGTH", "2048")
     assert create_app("testing").config["MAX_CONTENT_LENGTH"] == 2048
+{%- if cookiecutter.database != "sqlite" or cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
+
+
+def test_seconds_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONNECT_TIMEOUT", "0.5")
+    assert create_app("testing").config["CONNECT_TIMEOUT"] == 0.5
+
+
+@pytest.mark.parametrize("value", ["2s", "0", "-1", "nan", "inf"])
+def test_malformed_seconds_name_the_variable(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("CONNECT_TIMEOUT", value)
+    with pytest.raises(ConfigError, match="CONNECT_TIMEOUT must be a positive number of seconds"):
+        create_app("testing")
+{%- endif %}
 
 
 def test_development_reads_dotenv_but_environment_wins(

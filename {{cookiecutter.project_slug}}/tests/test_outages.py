@@ -148,14 +148,14 @@ def test_connecting_gives_up_after_connect_timeout(database_url: str) -> None:
         app = create_app(
             {
                 "SQLALCHEMY_DATABASE_URI": unresponsive.render_as_string(hide_password=False),
-                "CONNECT_TIMEOUT": 1,
+                "CONNECT_TIMEOUT": 0.25,
             }
         )
         response, seconds = timed(
             lambda: app.test_client().post("/api/v1/tokens", auth=("alice", PASSWORD))
         )
     assert response.status_code == 503
-    assert {{ "2 <= seconds < 3" if cookiecutter.database == "postgresql" else "1 <= seconds < 2" }}, f"answered in {seconds:.2f} s"
+    assert {{ "2 <= seconds < 3" if cookiecutter.database == "postgresql" else "0.25 <= seconds < 1.25" }}, f"answered in {seconds:.2f} s"
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
 
@@ -188,12 +188,12 @@ def test_starting_a_task_gives_up_after_connect_timeout(
 ) -> None:
     """A Redis host that does not answer: 503 once ``CONNECT_TIMEOUT`` has passed, for
     the result subscription and for its one retry."""
-    monkeypatch.setenv("CONNECT_TIMEOUT", "1")
+    monkeypatch.setenv("CONNECT_TIMEOUT", "0.25")
     with unresponsive_port() as port:
         send_tasks_to(port, app, monkeypatch)
         response, seconds = timed(lambda: api.post("/api/v1/tasks/count-users"))
     assert response.status_code == 503
-    assert 1 <= seconds < 3, f"answered in {seconds:.2f} s"
+    assert 0.5 <= seconds < 1.5, f"answered in {seconds:.2f} s"
 {%- if cookiecutter.app_style == "full" and cookiecutter.example == "todos" %}
 
 

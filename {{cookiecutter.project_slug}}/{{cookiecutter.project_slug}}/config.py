@@ -77,6 +77,26 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(
             f"{name} must be an integer, got {raw!r} (for example {name}={default})"
         ) from None
+{%- if connect_to %}
+
+
+def env_seconds(name: str, default: float) -> float:
+    """Read the environment variable ``name`` as a positive number of seconds (``0.5``),
+    ``default`` when unset or empty."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = 0
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(
+            f"{name} must be a positive number of seconds, got {raw!r}"
+            f" (for example {name}={default})"
+        )
+    return seconds
+{%- endif %}
 
 
 def env_rate_limit(name: str, default: str) -> str:
@@ -158,7 +178,7 @@ class Config:
 {%- endif %}
 {%- if connect_to %}
         #: Seconds to wait for {{ connect_to }} to accept a connection (then 503).
-        self.CONNECT_TIMEOUT = env_int("CONNECT_TIMEOUT", 2)
+        self.CONNECT_TIMEOUT = env_seconds("CONNECT_TIMEOUT", 2)
 {%- endif %}
 {%- if use_redis %}
         #: Seconds to wait for a reply from Redis once connected.

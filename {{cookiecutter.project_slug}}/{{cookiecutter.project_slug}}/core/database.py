@@ -4,6 +4,9 @@ A failure to open a connection counts as a disconnect, so that ``errors`` answer
 503 and ``Retry-After``, as it does a connection lost in use.
 """
 
+{% if cookiecutter.database == "postgresql" -%}
+import math
+{% endif -%}
 {% if cookiecutter.database != "sqlite" -%}
 from collections.abc import Callable
 {% endif -%}
@@ -131,15 +134,21 @@ def count_connect_failures_as_disconnects(context: ExceptionContext) -> None:
 {%- if cookiecutter.database != "sqlite" %}
 
 
-def bounded_connect(timeout: int) -> Callable[..., None]:
+def bounded_connect(timeout: float) -> Callable[..., None]:
     """A ``do_connect`` listener: give up connecting after ``timeout`` seconds."""
 
     def set_connect_timeout(
         dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
     ) -> None:
         # A connect_timeout in the URL wins; the tests' SQLite is left alone.
-        if dialect.driver == "{{ "psycopg" if cookiecutter.database == "postgresql" else "pymysql" }}":
+{%- if cookiecutter.database == "postgresql" %}
+        if dialect.driver == "psycopg":
+            # libpq takes whole seconds, and waits at least 2.
+            cparams.setdefault("connect_timeout", math.ceil(timeout))
+{%- else %}
+        if dialect.driver == "pymysql":
             cparams.setdefault("connect_timeout", timeout)
+{%- endif %}
 
     return set_connect_timeout
 {%- endif %}

@@ -1,12 +1,14 @@
-"""Time the default variant's own test suite on the real PostgreSQL and Redis.
+"""Time the default variant's own test suite against a lean hand-written Flask suite.
 
-Renders the default variant, runs its suite RUNS times (3 by default), each time on a
-fresh PostgreSQL database, and prints the wall time of each run and the median in
-milliseconds per test: the whole ``python -m pytest`` process, start-up included,
-divided by the number of tests it ran. Exits 1 when a run fails.
+Renders the default variant, then runs, alternately, its suite and the lean suite of
+``scripts/lean`` (one module of Flask and Flask-SQLAlchemy, 50 tests of a todo API) RUNS
+times each (3 by default), each run on a fresh PostgreSQL database, in the variant's own
+virtualenv. A run is the whole ``python -m pytest`` process, start-up included, divided by
+the number of tests it ran. Prints each run, the medians in milliseconds per test and
+their ratio; exits 1 when a run fails or the ratio is over ``GOAL``.
 
-Run it through ``bash scripts/benchmark.sh [RUNS]``, which prepares .venv and the servers.
-The servers come from ``TEST_POSTGRES_URL`` and ``TEST_REDIS_URL``.
+Run it through ``bash scripts/benchmark.sh [RUNS]`` on a quiet machine; it prepares .venv
+and the servers. The servers come from ``TEST_POSTGRES_URL`` and ``TEST_REDIS_URL``.
 """
 
 import statistics
@@ -20,6 +22,7 @@ from cookiecutter.main import cookiecutter
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.helpers import (  # noqa: E402 - the template's root must be importable first
+    PROJECT_ENV,
     ROOT,
     fresh_postgres_database,
     project_venv,
@@ -27,33 +30,46 @@ from tests.helpers import (  # noqa: E402 - the template's root must be importab
     service_url,
 )
 
-#: The issue's goal for the default suite on PostgreSQL, in milliseconds per test.
-GOAL_MS = 50
+LEAN = Path(__file__).resolve().parent / "lean"
+#: The goal: the default suite's milliseconds per test at most this many times the lean's.
+GOAL = 4
+
+
+def timed_run(suite: Path, venv: Path, report: Path) -> tuple[float, int]:
+    """Run the suite in ``suite`` on a fresh database; its milliseconds per test and
+    its test count. Fails (SystemExit) when it does not pass or skips a test."""
+    with fresh_postgres_database(service_url("TEST_POSTGRES_URL")) as database:
+        env = {**dict.fromkeys(PROJECT_ENV), "TEST_DATABASE_URL": database,
+               "REDIS_URL": service_url("TEST_REDIS_URL")}  # fmt: skip
+        start = time.perf_counter()
+        result, counts = run_generated_suite(suite, report, env, venv=venv)
+        seconds = time.perf_counter() - start
+    if result.returncode != 0 or not counts or counts["skipped"]:
+        print(result.stdout[-5000:])
+        sys.exit(f"{suite.name}: the suite did not pass: {counts}")
+    return seconds * 1000 / counts["tests"], counts["tests"]
 
 
 def main(runs: int) -> int:
-    """Render, run the suite ``runs`` times, print the figures; the exit status."""
+    """Render, run both suites ``runs`` times alternately, print the figures; the exit
+    status."""
     with tempfile.TemporaryDirectory(prefix="benchmark-") as tmp:
         project = Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
-        project_venv(project)  # built (or found) before the clock starts
-        per_test = []
+        venv = project_venv(project)  # built (or found) before the clock starts
+        per_test: dict[str, list[float]] = {"default": [], "lean": []}
         for number in range(1, runs + 1):
-            with fresh_postgres_database(service_url("TEST_POSTGRES_URL")) as database:
-                env = {"TEST_DATABASE_URL": database, "REDIS_URL": service_url("TEST_REDIS_URL")}
-                start = time.perf_counter()
-                result, counts = run_generated_suite(project, Path(tmp) / f"{number}.xml", env)
-                seconds = time.perf_counter() - start
-            if result.returncode != 0 or counts.get("skipped"):
-                print(result.stdout[-5000:])
-                print(f"run {number}: the suite did not pass: {counts}", file=sys.stderr)
-                return 1
-            per_test.append(seconds * 1000 / counts["tests"])
-            print(f"run {number}: {counts['tests']} tests in {seconds:.2f} s, "
-                  f"{per_test[-1]:.1f} ms a test")  # fmt: skip
-    median = statistics.median(per_test)
-    verdict = "within" if median <= GOAL_MS else "over"
-    print(f"median: {median:.1f} ms a test ({verdict} the goal of {GOAL_MS} ms)")
-    return 0
+            # The lean suite runs in the variant's virtualenv.
+            for name, suite in (("default", project), ("lean", LEAN)):
+                report = Path(tmp) / f"{name}-{number}.xml"
+                milliseconds, tests = timed_run(suite, venv, report)
+                per_test[name].append(milliseconds)
+                print(f"run {number}, {name} suite: {tests} tests, {milliseconds:.1f} ms a test")
+    default, lean_median = (statistics.median(per_test[name]) for name in ("default", "lean"))
+    ratio = default / lean_median
+    verdict = "within" if ratio <= GOAL else "over"
+    print(f"median: default {default:.1f} ms a test, lean {lean_median:.1f} ms a test: "
+          f"{ratio:.2f} times ({verdict} the goal of {GOAL})")  # fmt: skip
+    return 0 if ratio <= GOAL else 1
 
 
 if __name__ == "__main__":

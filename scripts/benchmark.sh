@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Time the default variant's own suite on the real PostgreSQL: bash scripts/benchmark.sh [RUNS]
+# Time the default variant's own suite against a lean hand-written one (scripts/lean) on the
+# real PostgreSQL: bash scripts/benchmark.sh [RUNS]
 # Prepares .venv and the servers as scripts/test.sh does, then runs scripts/benchmark.py,
 # which prints each run and the median milliseconds per test.
 set -euo pipefail
@@ -9,5 +10,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
-step "running the default variant's suite ${1:-3} times on PostgreSQL"
+step "running the default variant's suite and the lean suite ${1:-3} times each on PostgreSQL"
 exec .venv/bin/python scripts/benchmark.py "$@"

@@ -293,15 +293,16 @@ def assert_pre_commit_clean(project: Path) -> float:
 
 
 def run_generated_suite(
-    project: Path, report: Path, env: dict[str, str | None], *args: str
+    project: Path, report: Path, env: dict[str, str | None], *args: str, venv: Path | None = None
 ) -> tuple[subprocess.CompletedProcess, dict[str, int]]:
     """Run the rendered ``project``'s own suite (``python -m pytest ARGS`` in its
     directory, with its own virtualenv and ``env``), writing a JUnit report to
     ``report``. Returns the completed process and the report's counts: ``tests``,
     ``failures``, ``errors``, ``skipped`` and, for each test module, how many of its
     tests ran (``tests/test_api.py``: 12); empty counts when no report was written.
+    ``venv``: another virtualenv's bin directory to run it with.
     """
-    python = project_venv(project) / "python"
+    python = (venv or project_venv(project)) / "python"
     command = [python, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={report}", *args]
     result = run(command, cwd=project, env=env)
     if not report.exists():

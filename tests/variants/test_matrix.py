@@ -6,7 +6,8 @@ black, isort, ruff and the file checks), its ``uv.lock`` matches its ``pyproject
 (``uv lock --check``), and its own suite passes, with nothing skipped and at least 90% of
 its lines and branches covered (``pytest --cov``, its own gate), against the real server
 of its database and the real Redis where it uses Redis, in a virtualenv synced from its
-lock.
+lock. In one example=none variant of each app style and database, two resources are
+added with ``flask scaffold`` and migrated first, and fuzzed after (``scaffold.py``).
 
 Select variants with ``-k`` on their ids (see ``matrix.variant_id``), for example
 ``bash scripts/test.sh tests/variants -k "api and mysql and celery and docker"``; the
@@ -22,7 +23,9 @@ import pytest
 import yaml
 from cookiecutter.main import cookiecutter
 
+from ..api.test_fuzzing import run_ci_fuzzing
 from ..helpers import (
+    DATABASES,
     PROJECT_ENV,
     ROOT,
     UNRENDERED,
@@ -42,12 +45,26 @@ from .matrix import (
     refused_rule,
     variant_id,
 )
+from .scaffold import (
+    SCAFFOLDED,
+    assert_fuzzing_reached_them,
+    assert_scaffold_tested,
+    scaffold_and_migrate,
+)
 
 #: At least this many tests run in the smallest variant's suite (api, no cache, no
 #: worker, example=none: 114; with the todos example, 143).
 MIN_TESTS = 100
 #: Line coverage (branches counted) each variant's suite must reach: its fail_under.
 COVERAGE_GOAL = 90
+
+
+def test_each_app_style_and_database_has_a_scaffolded_variant_with_a_ci() -> None:
+    assert sorted((VARIANTS[v]["app_style"], VARIANTS[v]["database"]) for v in SCAFFOLDED) == [
+        (style, database) for style in ("api", "full") for database in sorted(DATABASES)
+    ]
+    assert all(VARIANTS[v]["example"] == "none" and VARIANTS[v]["ci"] != "none"
+               for v in SCAFFOLDED)  # fmt: skip
 
 
 def test_there_are_72_combinations_8_refused_and_76_variants_12_without_the_example() -> None:
@@ -128,6 +145,9 @@ def test_variant(
     venv_started = time.time()
     project_venv(project)  # built here, or found in .cache/venvs, outside the suite's time
     record_property("venv_seconds", round(time.time() - venv_started, 1))
+    database_url = env["TEST_DATABASE_URL"] or f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    if variant in SCAFFOLDED:
+        scaffold_and_migrate(project, {**env, "DATABASE_URL": database_url})
     record_property("pre_commit_seconds", round(assert_pre_commit_clean(project), 1))
     suite_started = time.time()
     # --cov: the project's own gate (fail_under in its pyproject.toml), as its CI runs it.
@@ -148,3 +168,9 @@ def test_variant(
     assert counts["tests"] >= MIN_TESTS, counts
     modules = {path.relative_to(project).as_posix() for path in project.glob("tests/test_*.py")}
     assert modules == {key for key in counts if key.endswith(".py")}, counts
+
+    if variant in SCAFFOLDED:
+        assert_scaffold_tested(project, answers["app_style"], result.stdout, counts)
+        redis_url = request.getfixturevalue("redis_url")
+        _, report = run_ci_fuzzing(project, answers["ci"], database_url, redis_url, tmp_path)
+        assert_fuzzing_reached_them(report)

@@ -1,6 +1,7 @@
 """The systemd + nginx target for real: a minimal Debian booted under systemd-nspawn
 (nspawn.py), the rendered project installed by the commands of its deploy guide,
-``deploy/README.md``, taken from the text in order, then served, reloaded, restarted, rebooted and upgraded under a light load.
+``deploy/README.md``, taken from the text in order, then served, reloaded, restarted,
+rebooted and upgraded under a light load.
 
 The steps of that guide, where this machine can run them:
 

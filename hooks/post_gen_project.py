@@ -146,17 +146,19 @@ def remove_docker() -> None:
 
 
 def remove_compose() -> None:
-    """Compose is the Docker target's deployment; Kubernetes has its manifests instead."""
-    remove("compose.yaml")
+    """Compose is the Docker target's deployment, with its guide; Kubernetes has its
+    manifests instead."""
+    remove("compose.yaml", "compose.md")
 
 
 def remove_kubernetes() -> None:
-    """Kubernetes manifests only for the kubernetes target."""
+    """Kubernetes manifests and their guide only for the kubernetes target."""
     remove("k8s")
 
 
 def remove_systemd_nginx() -> None:
-    """systemd units, nginx site and install script only for the systemd-nginx target."""
+    """systemd units, nginx site, install script and their guide only for the
+    systemd-nginx target."""
     remove("deploy")
 
 

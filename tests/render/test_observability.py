@@ -46,8 +46,8 @@ def test_kubernetes_and_systemd_environments_name_the_settings(bake) -> None:
     assert config["OTEL_SERVICE_NAME"] == DEFAULT_SLUG
     secret = yaml.safe_load((project / "k8s" / "secret.example.yaml").read_text())
     assert "REPLACE" in secret["stringData"]["SENTRY_DSN"]
-    readme = (project / "README.md").read_text()
-    assert "--from-literal=SENTRY_DSN=" in readme
+    guide = (project / "k8s" / "README.md").read_text()
+    assert "--from-literal=SENTRY_DSN=" in guide
 
     project = bake(**BOTH, deploy_target="systemd-nginx")
     env = parse_env_file(project / "deploy" / f"{DEFAULT_SLUG}.env.example")

@@ -18,19 +18,14 @@ DEFAULT_REGISTER_RATE_LIMIT = "5 per minute; 20 per hour"
 DEFAULT_LOG_FORMATS = {"development": "text", "testing": "text", "production": "json"}
 
 
-{%- if cookiecutter.database == "postgresql" %}
-{%- set dev_url = "postgresql+psycopg://postgres@localhost:5432/" ~ cookiecutter.project_slug %}
+{#- The development database of each choice, and what its comment adds. #}
+{%- set dev_url, dev_note = {
+    "postgresql": ("postgresql+psycopg://postgres@localhost:5432/" ~ cookiecutter.project_slug, ""),
+    "mysql": ("mysql+pymysql://root@localhost:3306/" ~ cookiecutter.project_slug ~ "?charset=utf8mb4", " (utf8mb4: full Unicode)"),
+    "sqlite": ("sqlite:///" ~ cookiecutter.project_slug ~ ".sqlite3", " (in the instance folder)"),
+}[cookiecutter.database] %}
 
-#: Database of the development config when ``DATABASE_URL`` is unset.
-{%- elif cookiecutter.database == "mysql" %}
-{%- set dev_url = "mysql+pymysql://root@localhost:3306/" ~ cookiecutter.project_slug ~ "?charset=utf8mb4" %}
-
-#: Database of the development config when ``DATABASE_URL`` is unset (utf8mb4: full Unicode).
-{%- else %}
-{%- set dev_url = "sqlite:///" ~ cookiecutter.project_slug ~ ".sqlite3" %}
-
-#: Database of the development config when ``DATABASE_URL`` is unset (in the instance folder).
-{%- endif %}
+#: Database of the development config when ``DATABASE_URL`` is unset{{ dev_note }}.
 {%- if (dev_url | length) + 29 > 99 %}
 DEVELOPMENT_DATABASE_URL = (
     "{{ dev_url }}"

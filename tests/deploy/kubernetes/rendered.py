@@ -35,7 +35,7 @@ KUBERNETES_VERSIONS = ["1.30", "1.37"]
 CHECKOV_REQUIREMENT = "checkov==3.3.30"
 
 #: checkov findings the manifests accept, as (check, object name without the NAME- prefix);
-#: the generated README explains each (section "Deployment on Kubernetes").
+#: the generated README explains each (its deploy guide, k8s/README.md).
 ACCEPTED_CHECKOV_FINDINGS = {
     *{("CKV_K8S_43", workload) for workload in ("web", "worker", "beat", "migrate")},
     *{("CKV_K8S_35", workload) for workload in ("web", "worker", "beat", "migrate")},

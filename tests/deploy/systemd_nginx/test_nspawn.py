@@ -1,9 +1,9 @@
 """The systemd + nginx target for real: a minimal Debian booted under systemd-nspawn
-(nspawn.py), the rendered project installed by the commands of its README's section
-"Deployment with systemd and nginx", taken from the text in order, then served,
-reloaded, restarted, rebooted and upgraded under a light load.
+(nspawn.py), the rendered project installed by the commands of its deploy guide,
+``deploy/README.md``, taken from the text in order, then served, reloaded, restarted,
+rebooted and upgraded under a light load.
 
-The steps of that section, where this machine can run them:
+The steps of that guide, where this machine can run them:
 
 1. its ``apt-get`` line, without the servers' packages (``postgresql``,
    ``redis-server``): the README lets the database and Redis run elsewhere, and here
@@ -46,7 +46,7 @@ import psycopg
 import pytest
 from filelock import FileLock
 
-from ...helpers import json_lines, readme_section, service_url, shell_commands, stop, wait_until
+from ...helpers import json_lines, service_url, shell_commands, stop, wait_until
 from ..rootfs import debootstrap_root
 from .deploy_files import SLUG
 from .load import Load, fetch
@@ -81,9 +81,9 @@ def assert_port_80_free() -> None:
 
 
 def deploy_steps(project: Path) -> dict[str, list[str]]:
-    """The commands of the README's section "Deployment with systemd and nginx", for
-    each numbered step ("1", "2", ...) and for the text after the steps ("after")."""
-    section = readme_section(project, "Deployment with systemd and nginx")
+    """The commands of the deploy guide ``deploy/README.md``, for each numbered step
+    ("1", "2", ...) and for the text after the steps ("after")."""
+    section = (project / "deploy" / "README.md").read_text()
     parts = re.split(r"(?m)^(\d+)\. ", section)
     steps = dict(zip(parts[1::2], parts[2::2], strict=True))
     last = parts[-2]

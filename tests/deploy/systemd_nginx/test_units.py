@@ -31,6 +31,7 @@ def test_target_renders_units_site_and_install_script_and_nothing_of_docker(bake
     project = render()
     deploy = {str(p.relative_to(project)) for p in (project / "deploy").rglob("*") if p.is_file()}
     assert deploy == {
+        "deploy/README.md",
         "deploy/install.sh",
         f"deploy/{SLUG}.env.example",
         f"deploy/nginx/{SLUG}.conf",
@@ -39,7 +40,7 @@ def test_target_renders_units_site_and_install_script_and_nothing_of_docker(bake
         f"deploy/systemd/{SLUG}-worker.service",
         f"deploy/systemd/{SLUG}-beat.service",
     }
-    for name in ("Dockerfile", ".dockerignore", "compose.yaml", "k8s"):
+    for name in ("Dockerfile", ".dockerignore", "compose.yaml", "compose.md", "k8s"):
         assert not (project / name).exists(), name
     assert not (bake(deploy_target="docker") / "deploy").exists()
 

@@ -240,6 +240,11 @@ def reachable(tables: list[dict], entries: list[dict]) -> dict[int, set[str]]:
     return found
 
 
+#: A package's ``sdist`` line and ``wheels`` array: download URLs and hashes, most of the
+#: lock's text, which the pruning never reads; left out of what ``tomllib`` parses.
+ARTIFACTS = re.compile(r"^sdist = [^\n]*\n|^wheels = \[\n.*?^\](?:\n|\Z)", re.M | re.S)
+
+
 def prune_lock() -> None:
     """Prune ``uv.lock`` (the template's lock of every option at once, made by
     ``scripts/lock.py``) to what this project's ``pyproject.toml`` needs.
@@ -254,7 +259,7 @@ def prune_lock() -> None:
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = requirement_names(project["dependencies"])
     header, blocks = lock_blocks(lock.read_text(encoding="utf-8"))
-    tables = [tomllib.loads(block)["package"][0] for block in blocks]
+    tables = [tomllib.loads(ARTIFACTS.sub("", block))["package"][0] for block in blocks]
     root = next(i for i, table in enumerate(tables) if "editable" in table["source"])
     kept = reachable(
         tables,

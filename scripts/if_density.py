@@ -14,7 +14,7 @@ import argparse
 import fnmatch
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
@@ -24,14 +24,18 @@ RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)
 
 
 def rendered_files(template: Path = TEMPLATE) -> list[Path]:
-    """The files of ``template`` that Cookiecutter renders: all but those matching a
-    pattern of ``_copy_without_render`` (patterns relative to the template's parent)."""
+    """The files of ``template`` that Cookiecutter renders: all but those that match a
+    pattern of ``_copy_without_render``, or lie in a directory that does. Cookiecutter
+    matches the patterns on paths relative to ``template`` (``uv.lock``,
+    ``*/templates/base.html``)."""
     config = json.loads((template.parent / "cookiecutter.json").read_text(encoding="utf-8"))
     patterns = config.get("_copy_without_render", [])
     files = []
     for path in sorted(template.rglob("*")):
-        relative = path.relative_to(template.parent).as_posix()
-        if path.is_file() and not any(fnmatch.fnmatch(relative, p) for p in patterns):
+        relative = PurePosixPath(path.relative_to(template).as_posix())
+        paths = [relative, *list(relative.parents)[:-1]]  # without the template itself, "."
+        copied = any(fnmatch.fnmatch(str(each), p) for each in paths for p in patterns)
+        if path.is_file() and not copied:
             files.append(path)
     return files
 

@@ -1,0 +1,21 @@
+"""The default render against a bare cookiecutter render (``scripts/render_time.py``).
+
+Kept reliable on a 2-core machine shared with another pytest worker: both templates are
+rendered in turn (which goes first alternates), so that a change in the machine's load
+falls on both; the figures are medians of 7 renders each, so that one render slowed by a
+neighbour does not count; and the ratio asserted is that of CPU time (the command and its
+hooks), which waiting for a busy core does not inflate as it does wall time. About 10 s.
+"""
+
+import pytest
+
+from ..helpers import script_module
+
+
+def test_the_default_render_stays_within_its_bound(capsys: pytest.CaptureFixture[str]) -> None:
+    render_time = script_module("render_time")
+    ratios = render_time.ratios(render_time.measure(7))
+    with capsys.disabled():
+        print(f"\nrender time, template / bare: {ratios['wall']:.2f} wall, "
+              f"{ratios['cpu']:.2f} CPU (goal {render_time.GOAL})")  # fmt: skip
+    assert ratios["cpu"] <= render_time.BOUND

@@ -96,8 +96,9 @@ def remove_example() -> None:
 
 
 def remove_cache() -> None:
-    """No cache layer: no cache tests (the code paths are left out at render time)."""
-    remove("tests/test_cache.py", "tests/test_todos_cache.py")
+    """No cache layer: no cache module, with its settings, nor cache tests (the code paths
+    are left out at render time)."""
+    remove(f"{PACKAGE}/core/cache.py", "tests/test_cache.py", "tests/test_todos_cache.py")
 
 
 def remove_redis() -> None:
@@ -106,8 +107,8 @@ def remove_redis() -> None:
 
 
 def remove_celery() -> None:
-    """No background worker: no Celery app, tasks, worker entry point or their tests, and
-    no worker or beat process in the deploy artifacts."""
+    """No background worker: no Celery app with its settings, tasks, worker entry point or
+    their tests, and no worker or beat process in the deploy artifacts."""
     remove(
         f"{PACKAGE}/core/tasks.py",
         f"{PACKAGE}/core/task_metrics.py",
@@ -126,8 +127,8 @@ def remove_celery() -> None:
 
 
 def remove_cors() -> None:
-    """No CORS: no CORS tests."""
-    remove("tests/test_cors.py")
+    """No CORS: no CORS module, with its settings, nor its tests."""
+    remove(f"{PACKAGE}/core/cors.py", "tests/test_cors.py")
 
 
 def remove_error_tracking() -> None:

@@ -181,7 +181,8 @@ def test_use_cors_adds_flask_cors(bake) -> None:
     assert "CORS_ORIGINS" in (project / "README.md").read_text()
 
 
-#: A variable the generated config (config.py, gunicorn.conf.py, the metrics) reads:
+#: A variable the generated config (config.py, gunicorn.conf.py, and the modules that set
+#: their own settings: cache, CORS, Celery, Sentry, the metrics) reads:
 #: ``os.environ.get("NAME"``, ``require("NAME"``, ``env_int("NAME"`` and the other ``env_*``
 #: readers.
 CONFIG_VARIABLE = re.compile(r'(?:os\.environ\.get|require|env_\w+)\(\s*"([A-Z][A-Z0-9_]*)"')
@@ -203,22 +204,21 @@ def configuration_table(project: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "answers",
-    [{}, {"app_style": "api", "cache": "none", "worker": "none"}, {"use_cors": "true"}],
+    [
+        {},
+        {"app_style": "api", "cache": "none", "worker": "none"},
+        {"use_cors": "true", "error_tracking": "sentry"},
+    ],
 )
 def test_readme_documents_every_variable_the_config_reads(bake, answers) -> None:
     project = bake(**answers)
-    modules = ("config", "metrics", "task_metrics")
-    readers = [
-        project / "gunicorn.conf.py",
-        *(project / DEFAULT_SLUG / f"{m}.py" for m in modules),
-    ]
-    read = {
-        name
-        for path in readers
-        if path.exists()
-        for name in CONFIG_VARIABLE.findall(path.read_text())
-    }
+    readers = [project / "gunicorn.conf.py", *sorted((project / DEFAULT_SLUG).rglob("*.py"))]
+    read = {name for path in readers for name in CONFIG_VARIABLE.findall(path.read_text())}
     assert {"SECRET_KEY", "LOGIN_RATE_LIMIT", "REGISTER_RATE_LIMIT", "METRICS_PORT"} <= read
+    if answers.get("worker") != "none":
+        assert {"CELERY_BROKER_URL", "REDIS_SENTINELS", "WORKER_METRICS_PORT"} <= read
+    if answers.get("use_cors"):
+        assert {"CORS_ORIGINS", "SENTRY_DSN"} <= read
     assert read <= set(configuration_table(project))
 
 

@@ -33,9 +33,12 @@ from {{ cookiecutter.project_slug }} import create_app
 {%- if redis_outages %}
 from {{ cookiecutter.project_slug }}.config import Config
 {%- endif %}
+{%- if cookiecutter.cache == "redis" and cookiecutter.example == "todos" %}
+from {{ cookiecutter.project_slug }}.core.cache import cache_settings
+{%- endif %}
 from {{ cookiecutter.project_slug }}.core.errors import handle_database_error
 {%- if cookiecutter.worker == "celery" %}
-from {{ cookiecutter.project_slug }}.core.tasks import celery_init_app
+from {{ cookiecutter.project_slug }}.core.tasks import celery_init_app, celery_settings
 {%- endif %}
 {%- if cookiecutter.cache == "redis" and cookiecutter.example == "todos" %}
 from {{ cookiecutter.project_slug }}.extensions import cache
@@ -164,7 +167,7 @@ def send_tasks_to(port: int, app: Flask, monkeypatch: pytest.MonkeyPatch) -> Non
     """Give ``app`` a Celery app with the production settings, on a Redis at ``port``
     (broker and result backend); the test's own Celery app is restored after."""
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{port}/0")
-    monkeypatch.setitem(app.config, "CELERY", Config().CELERY)
+    monkeypatch.setitem(app.config, "CELERY", celery_settings(vars(Config())))
     monkeypatch.setitem(app.extensions, "celery", app.extensions["celery"])
     celery_init_app(app).set_current()
 
@@ -217,14 +220,14 @@ def unreachable_cache(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     """Bind the cache of ``app`` to a Redis where nothing listens, with the production
     client options; the test's own cache is restored after."""
     monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{closed_port()}/0")
-    config = Config()
+    settings = cache_settings(vars(Config()))
     monkeypatch.setitem(app.extensions, "cache", dict(app.extensions["cache"]))
     cache.init_app(
         app,
         config={
-            "CACHE_TYPE": config.CACHE_TYPE,
-            "CACHE_REDIS_URL": config.CACHE_REDIS_URL,
-            "CACHE_OPTIONS": config.CACHE_OPTIONS,
+            "CACHE_TYPE": settings["CACHE_TYPE"],
+            "CACHE_REDIS_URL": settings["CACHE_REDIS_URL"],
+            "CACHE_OPTIONS": settings["CACHE_OPTIONS"],
         },
     )
 

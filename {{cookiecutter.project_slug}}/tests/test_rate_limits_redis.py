@@ -12,6 +12,7 @@ from limits.strategies import FixedWindowRateLimiter
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.config import Config
+from {{ cookiecutter.project_slug }}.core.ratelimits import storage_settings
 from {{ cookiecutter.project_slug }}.extensions import db
 
 from .conftest import closed_port
@@ -19,9 +20,15 @@ from .conftest import closed_port
 
 def test_storage_follows_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://redis.example:6379/2")
-    assert Config().RATELIMIT_STORAGE_URI == "redis://redis.example:6379/2"
+    settings = storage_settings(vars(Config()))
+    assert settings["RATELIMIT_STORAGE_URI"] == "redis://redis.example:6379/2"
     monkeypatch.delenv("REDIS_URL")
-    assert Config().RATELIMIT_STORAGE_URI == "memory://"
+    assert storage_settings(vars(Config()))["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_the_tests_count_apart_from_other_apps_on_the_same_redis(app: Flask) -> None:
+    prefix = app.config["RATELIMIT_STORAGE_OPTIONS"]["key_prefix"]
+    assert prefix == "{{ cookiecutter.project_slug }}-test:ratelimit"
 
 
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (a real Redis)")

@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }}.config import Config
+from {{ cookiecutter.project_slug }}.core.tasks import celery_settings
 from {{ cookiecutter.project_slug }}.main.tasks import count_users
 from {{ cookiecutter.project_slug }}.users.models import create_user
 
@@ -54,7 +55,7 @@ def test_task_lines_carry_the_id_of_the_request_that_started_it(
 
 def test_beat_counts_the_users_daily(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
-    schedule = Config().CELERY["beat_schedule"]["count-users"]
+    schedule = celery_settings(vars(Config()))["beat_schedule"]["count-users"]
     assert schedule["task"] == count_users.name
     assert schedule["schedule"] == 24 * 60 * 60
 
@@ -62,7 +63,7 @@ def test_beat_counts_the_users_daily(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_broker_may_be_amqp_with_results_on_redis(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
     monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest:guest@localhost:5672//")
-    celery = Config().CELERY
+    celery = celery_settings(vars(Config()))
     assert celery["broker_url"] == "amqp://guest:guest@localhost:5672//"
     assert celery["result_backend"] == "redis://localhost:6379/0"
 
@@ -70,4 +71,5 @@ def test_broker_may_be_amqp_with_results_on_redis(monkeypatch: pytest.MonkeyPatc
 def test_tasks_go_to_a_queue_named_after_the_service(monkeypatch: pytest.MonkeyPatch) -> None:
     # Services sharing one broker never take each other's tasks.
     monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
-    assert Config().CELERY["task_default_queue"] == "{{ cookiecutter.project_slug }}"
+    queue = celery_settings(vars(Config()))["task_default_queue"]
+    assert queue == "{{ cookiecutter.project_slug }}"

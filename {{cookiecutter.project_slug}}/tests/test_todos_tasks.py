@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from {{ cookiecutter.project_slug }}.config import Config
 from {{ cookiecutter.project_slug }}.core.database import utcnow
+from {{ cookiecutter.project_slug }}.core.tasks import celery_settings
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.todos.models import Todo
 from {{ cookiecutter.project_slug }}.todos.tasks import (
@@ -68,7 +69,7 @@ def test_periodic_purge_deletes_old_completed_todos(app: Flask) -> None:
 
 def test_beat_runs_the_periodic_purge_daily(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
-    schedule = Config().CELERY["beat_schedule"]["purge-old-completed-todos"]
+    schedule = celery_settings(vars(Config()))["beat_schedule"]["purge-old-completed-todos"]
     assert schedule["task"] == purge_old_completed_todos.name
     assert schedule["schedule"] == 24 * 60 * 60
 

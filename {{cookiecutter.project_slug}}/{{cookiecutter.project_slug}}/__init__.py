@@ -8,7 +8,13 @@ from flask import Flask
 from . import main, {{ "todos, " if cookiecutter.example == "todos" }}users
 from .config import TestingConfig, load_config
 from .core import (
+{%- if cookiecutter.cache == "redis" %}
+    cache,
+{%- endif %}
     converters,
+{%- if cookiecutter.use_cors %}
+    cors,
+{%- endif %}
     database,
 {%- if cookiecutter.error_tracking == "sentry" %}
     error_tracking,
@@ -28,7 +34,7 @@ from .core import (
 {%- if cookiecutter.worker == "celery" %}
 from .core.tasks import celery_init_app
 {%- endif %}
-from .extensions import {{ ["cache" if cookiecutter.cache == "redis", "cors" if cookiecutter.use_cors, "csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
+from .extensions import {{ ["csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
 
 
 def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:

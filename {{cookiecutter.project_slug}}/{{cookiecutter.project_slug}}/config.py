@@ -34,28 +34,6 @@ DEVELOPMENT_DATABASE_URL = (
 DEVELOPMENT_DATABASE_URL = "{{ dev_url }}"
 {%- endif %}
 
-{%- if cookiecutter.worker == "celery" %}
-
-#: Celery settings that run tasks in-process, at once (no broker needed).
-EAGER_CELERY: dict[str, Any] = {
-    "broker_url": "memory://",
-    "result_backend": "cache+memory://",
-    "task_always_eager": True,
-    "task_eager_propagates": True,
-    "task_store_eager_result": True,
-}
-
-#: Publishing to a broker that does not answer is retried once, at once: two connect waits.
-PUBLISH_RETRY_POLICY: dict[str, float] = {
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.2,
-}
-#: Subscribing to a result on a Redis that does not answer: no retry (Celery's default: 20).
-RESULT_BACKEND_RETRY_POLICY: dict[str, float] = {"max_retries": 0}
-{%- endif %}
-
 
 class ConfigError(RuntimeError):
     """A configuration cannot start: a variable is missing or malformed."""
@@ -125,29 +103,6 @@ def require(name: str, config_name: str) -> str:
             "set it in the environment (see .env.example)"
         )
     return value
-{%- if cookiecutter.cache == "redis" %}
-
-
-def env_sentinels(name: str) -> list[tuple[str, int]]:
-    """Read comma-separated ``host:port`` pairs from ``name`` as ``[(host, port), ...]``."""
-    sentinels = []
-    for entry in filter(None, (part.strip() for part in os.environ.get(name, "").split(","))):
-        host, _, port = entry.rpartition(":")
-        if not host or not port.isdigit():
-            raise ConfigError(
-                f"{name} must be comma-separated host:port pairs, got {entry!r} "
-                f"(for example {name}=sentinel-1:26379,sentinel-2:26379)"
-            )
-        sentinels.append((host, int(port)))
-    return sentinels
-{%- endif %}
-{%- if cookiecutter.use_cors %}
-
-
-def env_list(name: str) -> list[str]:
-    """Read a comma-separated list from the environment variable ``name`` (empty if unset)."""
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
-{%- endif %}
 
 
 class Config:
@@ -168,14 +123,12 @@ class Config:
 {%- else %}
         self.SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
 {%- endif %}
-{%- if use_redis %}
-        self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
-{%- endif %}
 {%- if connect_to %}
         #: Seconds to wait for {{ connect_to }} to accept a connection (then 503).
         self.CONNECT_TIMEOUT = env_seconds("CONNECT_TIMEOUT", 2)
 {%- endif %}
 {%- if use_redis %}
+        self.REDIS_URL: str | None = os.environ.get("REDIS_URL")
         #: Seconds to wait for a reply from Redis once connected.
         self.REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 5)
 {%- endif %}
@@ -183,10 +136,6 @@ class Config:
         self.RETRY_AFTER = env_int("RETRY_AFTER", 5)
         self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
         self.LOG_FORMAT = env_log_format(self.CONFIG_NAME)
-{%- if cookiecutter.error_tracking == "sentry" %}
-        #: Sentry's client key (DSN); without it nothing is sent.
-        self.SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
-{%- endif %}
         self.MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)
         #: Lifetime of an API bearer token, in seconds.
         self.API_TOKEN_MAX_AGE = env_int("API_TOKEN_MAX_AGE", 3600)
@@ -207,106 +156,9 @@ class Config:
             "REGISTER_RATE_LIMIT", DEFAULT_REGISTER_RATE_LIMIT
         )
         self.RATELIMIT_HEADERS_ENABLED = True
-{%- if use_redis %}
-        #: Namespace of the counters in a Redis the app may share, and bounded waits on it.
-        self.RATELIMIT_STORAGE_OPTIONS = {
-            "key_prefix": "{{ cookiecutter.project_slug }}:ratelimit",
-            "socket_connect_timeout": self.CONNECT_TIMEOUT,
-            "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
-        }
-        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-{%- else %}
-        #: Counters per process: with several workers a client gets (workers x limit) attempts.
-        self.RATELIMIT_STORAGE_URI = "memory://"
-{%- endif %}
-{%- if cookiecutter.cache == "redis" %}
-        #: Seconds a cached value lives.
-        self.CACHE_DEFAULT_TIMEOUT = env_int("CACHE_DEFAULT_TIMEOUT", 300)
-        #: Namespace of this app's keys in a Redis it may share with other clients.
-        self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}:"
-        #: Redis Sentinel for the cache: sentinel addresses and the monitored master's name.
-        self.CACHE_REDIS_SENTINELS = env_sentinels("REDIS_SENTINELS")
-        self.CACHE_REDIS_SENTINEL_MASTER = os.environ.get("REDIS_SENTINEL_MASTER", "mymaster")
-{%- endif %}
-{%- if cookiecutter.worker == "celery" and cookiecutter.example == "todos" %}
-        #: Days a completed todo is kept before the periodic purge deletes it.
-        self.COMPLETED_TODO_RETENTION_DAYS = env_int("COMPLETED_TODO_RETENTION_DAYS", 30)
-{%- endif %}
-{%- if cookiecutter.use_cors %}
-        #: Origins allowed to call the API from a browser (CORS), e.g. https://app.example.com
-        self.CORS_ORIGINS = env_list("CORS_ORIGINS")
-{%- endif %}
 {%- if cookiecutter.app_style == "full" %}
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
-{%- endif %}
-{%- if cookiecutter.cache == "redis" %}
-
-    @property
-    def CACHE_TYPE(self) -> str:  # noqa: N802 - Flask reads upper-case names
-        """Flask-Caching backend: Redis Sentinel, else Redis at ``REDIS_URL``, else in-process."""
-        if self.CACHE_REDIS_SENTINELS:
-            return "RedisSentinelCache"
-        return "RedisCache" if self.REDIS_URL else "SimpleCache"
-
-    @property
-    def CACHE_REDIS_URL(self) -> str | None:  # noqa: N802
-        """Flask-Caching's Redis URL: ``REDIS_URL``."""
-        return self.REDIS_URL
-
-    @property
-    def CACHE_OPTIONS(self) -> dict[str, float]:  # noqa: N802
-        """Bounded waits of the cache's Redis client (the in-process cache takes none)."""
-        if self.CACHE_TYPE == "SimpleCache":
-            return {}
-        return {
-            "socket_connect_timeout": self.CONNECT_TIMEOUT,
-            "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
-        }
-{%- endif %}
-{%- if use_redis %}
-
-    @property
-    def RATELIMIT_STORAGE_URI(self) -> str:  # noqa: N802
-        """Flask-Limiter storage: Redis at ``REDIS_URL``, shared by all processes, else memory."""
-        return self.REDIS_URL or "memory://"
-{%- endif %}
-{%- if cookiecutter.worker == "celery" %}
-
-    @property
-    def CELERY(self) -> dict[str, Any]:  # noqa: N802
-        """Celery settings: Redis at ``REDIS_URL`` by default, eager in-process without it."""
-        if not self.REDIS_URL:
-            return EAGER_CELERY
-        return {
-            "broker_url": os.environ.get("CELERY_BROKER_URL", self.REDIS_URL),
-            "result_backend": os.environ.get("CELERY_RESULT_BACKEND", self.REDIS_URL),
-            # Named after the service, so that services sharing a broker keep their tasks.
-            "task_default_queue": "{{ cookiecutter.project_slug }}",
-            "broker_connection_retry_on_startup": True,
-            # Bounded waits: with Redis down, starting a task fails fast (503, see errors.py).
-            "broker_connection_timeout": self.CONNECT_TIMEOUT,
-            "broker_transport_options": {
-                "socket_connect_timeout": self.CONNECT_TIMEOUT,
-                "socket_timeout": self.REDIS_SOCKET_TIMEOUT,
-            },
-            "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
-            "redis_socket_connect_timeout": self.CONNECT_TIMEOUT,
-            "redis_socket_timeout": self.REDIS_SOCKET_TIMEOUT,
-            "result_backend_transport_options": {"retry_policy": RESULT_BACKEND_RETRY_POLICY},
-            "beat_schedule": {
-                "count-users": {
-                    "task": "{{ cookiecutter.project_slug }}.main.tasks.count_users",
-                    "schedule": 24 * 60 * 60,
-                },
-{%- if cookiecutter.example == "todos" %}
-                "purge-old-completed-todos": {
-                    "task": "{{ cookiecutter.project_slug }}.todos.tasks.purge_old_completed_todos",
-                    "schedule": 24 * 60 * 60,
-                },
-{%- endif %}
-            },
-        }
 {%- endif %}
 
 
@@ -328,11 +180,7 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
-{%- if use_redis %}
-    """The test suite: ``TEST_DATABASE_URL`` or in-memory SQLite; Redis only when set."""
-{%- else %}
-    """The test suite: ``TEST_DATABASE_URL``, or an in-memory SQLite."""
-{%- endif %}
+    """The test suite: ``TEST_DATABASE_URL``, or an in-memory SQLite{{ "; Redis only when set" if use_redis }}."""
 
     CONFIG_NAME = "testing"
 
@@ -345,22 +193,6 @@ class TestingConfig(Config):
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1"
         #: Limits no test reaches but the tests of the limits, which set their own.
         self.LOGIN_RATE_LIMIT = self.REGISTER_RATE_LIMIT = "1000 per minute"
-{%- if use_redis %}
-        self.RATELIMIT_STORAGE_OPTIONS = {
-            **self.RATELIMIT_STORAGE_OPTIONS,
-            "key_prefix": "{{ cookiecutter.project_slug }}-test:ratelimit",
-        }
-{%- endif %}
-{%- if cookiecutter.cache == "redis" %}
-        self.CACHE_KEY_PREFIX = "{{ cookiecutter.project_slug }}-test:"
-{%- endif %}
-{%- if cookiecutter.worker == "celery" %}
-
-    @property
-    def CELERY(self) -> dict[str, Any]:  # noqa: N802
-        """Run tasks in-process, at once, re-raising their errors."""
-        return EAGER_CELERY
-{%- endif %}
 
 
 class ProductionConfig(Config):

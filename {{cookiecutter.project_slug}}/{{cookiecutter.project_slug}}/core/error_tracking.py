@@ -1,5 +1,6 @@
 """Error tracking with Sentry: unhandled errors and error log lines, when ``SENTRY_DSN`` is set."""
 
+import os
 import tomllib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -30,7 +31,10 @@ def release() -> str:
 
 def init_app(app: Flask, **options: Any) -> None:
     """Initialise sentry-sdk from ``SENTRY_DSN``, if set; ``options`` go to ``sentry_sdk.init``."""
-    dsn = app.config.get("SENTRY_DSN")
+    # Sentry's client key (DSN) from the environment, unless app sets it; without it nothing
+    # is sent.
+    app.config.setdefault("SENTRY_DSN", os.environ.get("SENTRY_DSN") or None)
+    dsn = app.config["SENTRY_DSN"]
     if not dsn:
         return
     sentry_sdk.init(

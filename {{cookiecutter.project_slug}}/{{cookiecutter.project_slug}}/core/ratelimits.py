@@ -5,6 +5,10 @@ the pages share each count. Past a limit the answer is 429 with ``Retry-After``.
 """
 
 import time
+{%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
+from collections.abc import Mapping
+from typing import Any
+{%- endif %}
 
 from flask import Flask, Response, current_app
 
@@ -35,10 +39,38 @@ def retry_message() -> str:
     limit = limiter.current_limit
     seconds = max(1, int(limit.reset_at - time.time())) if limit else 1
     return f"Too many attempts from your address. Try again in {seconds} seconds."
+{%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
+
+
+def storage_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Flask-Limiter's storage for the app settings ``config``: Redis at ``REDIS_URL``,
+    shared by all processes, else memory; the counters' namespace in a Redis the app may
+    share, and bounded waits on it."""
+    suffix = "-test" if config.get("TESTING") else ""
+    return {
+        "RATELIMIT_STORAGE_URI": config["REDIS_URL"] or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "key_prefix": f"{{ cookiecutter.project_slug }}{suffix}:ratelimit",
+            "socket_connect_timeout": config["CONNECT_TIMEOUT"],
+            "socket_timeout": config["REDIS_SOCKET_TIMEOUT"],
+        },
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    }
 
 
 def init_app(app: Flask) -> None:
-    """Bind the limiter to ``app``."""
+    """Bind the limiter to ``app``, with the ``storage_settings`` that ``app`` does not set
+    itself."""
+    for key, value in storage_settings(app.config).items():
+        app.config.setdefault(key, value)
+{%- else %}
+
+
+def init_app(app: Flask) -> None:
+    """Bind the limiter to ``app``, counting in memory unless ``app`` sets a storage."""
+    # Counters per process: with several workers a client gets (workers x limit) attempts.
+    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+{%- endif %}
     # Registered first, so that it runs after the limiter's own after_request function.
     app.after_request(retry_after_only_when_refused)
     limiter.init_app(app)

@@ -1,6 +1,9 @@
-"""Celery wiring: the factory's ``celery_init_app``, tasks in an application context (Flask's
-"Background Tasks with Celery"), and the request ID carried into a task's log lines."""
+"""Celery settings and wiring: the factory's ``celery_init_app``, tasks in an application
+context (Flask's "Background Tasks with Celery"), and the request ID carried into a task's
+log lines."""
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -13,9 +16,70 @@ from kombu.exceptions import OperationalError
 from . import task_metrics
 from .logs import log_fields
 
+#: Celery settings that run tasks in-process, at once (no broker needed).
+EAGER_CELERY: dict[str, Any] = {
+    "broker_url": "memory://",
+    "result_backend": "cache+memory://",
+    "task_always_eager": True,
+    "task_eager_propagates": True,
+    "task_store_eager_result": True,
+}
+
+#: Publishing to a broker that does not answer is retried once, at once: two connect waits.
+PUBLISH_RETRY_POLICY: dict[str, float] = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+#: Subscribing to a result on a Redis that does not answer: no retry (Celery's default: 20).
+RESULT_BACKEND_RETRY_POLICY: dict[str, float] = {"max_retries": 0}
+
+
+def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Celery settings: Redis at ``REDIS_URL`` of ``config`` by default, eager in-process
+    without it."""
+    redis_url = config["REDIS_URL"]
+    if not redis_url:
+        return EAGER_CELERY
+    return {
+        "broker_url": os.environ.get("CELERY_BROKER_URL", redis_url),
+        "result_backend": os.environ.get("CELERY_RESULT_BACKEND", redis_url),
+        # Named after the service, so that services sharing a broker keep their tasks.
+        "task_default_queue": "{{ cookiecutter.project_slug }}",
+        "broker_connection_retry_on_startup": True,
+        # Bounded waits: with Redis down, starting a task fails fast (503, see errors.py).
+        "broker_connection_timeout": config["CONNECT_TIMEOUT"],
+        "broker_transport_options": {
+            "socket_connect_timeout": config["CONNECT_TIMEOUT"],
+            "socket_timeout": config["REDIS_SOCKET_TIMEOUT"],
+        },
+        "task_publish_retry_policy": PUBLISH_RETRY_POLICY,
+        "redis_socket_connect_timeout": config["CONNECT_TIMEOUT"],
+        "redis_socket_timeout": config["REDIS_SOCKET_TIMEOUT"],
+        "result_backend_transport_options": {"retry_policy": RESULT_BACKEND_RETRY_POLICY},
+        "beat_schedule": {
+            "count-users": {
+                "task": "{{ cookiecutter.project_slug }}.main.tasks.count_users",
+                "schedule": 24 * 60 * 60,
+            },
+{%- if cookiecutter.example == "todos" %}
+            "purge-old-completed-todos": {
+                "task": "{{ cookiecutter.project_slug }}.todos.tasks.purge_old_completed_todos",
+                "schedule": 24 * 60 * 60,
+            },
+{%- endif %}
+        },
+    }
+
 
 def celery_init_app(app: Flask) -> Celery:
-    """Create the Celery app of ``app`` (``app.extensions["celery"]``), the default one."""
+    """Create the Celery app of ``app`` (``app.extensions["celery"]``), the default one.
+
+    Its settings are ``app.config["CELERY"]``, by default ``celery_settings``; the tests
+    run tasks in-process, at once, re-raising their errors (``EAGER_CELERY``).
+    """
+    app.config.setdefault("CELERY", EAGER_CELERY if app.testing else celery_settings(app.config))
 
     class FlaskTask(Task):
         def __call__(self, *args: object, **kwargs: object) -> object:

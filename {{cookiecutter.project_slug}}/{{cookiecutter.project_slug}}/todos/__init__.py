@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api
 
-from . import api{{ ", views" if cookiecutter.app_style == "full" }}
+from . import api{{ ", tasks" if cookiecutter.worker == "celery" }}{{ ", views" if cookiecutter.app_style == "full" }}
 from .schemas import AttachmentSchema
 
 
@@ -15,3 +15,6 @@ def init_app(app: Flask, rest_api: Api) -> None:
     rest_api.register_blueprint(api.bp)
     # A method field dumps the attachment, naming its schema by reference only.
     rest_api.spec.components.schema("Attachment", schema=AttachmentSchema)
+{%- if cookiecutter.worker == "celery" %}
+    tasks.init_app(app)
+{%- endif %}

@@ -4,14 +4,23 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import select
 
+from ..config import env_int
 from ..core.database import utcnow
 from ..extensions import db
 from .models import Todo
 
 logger = logging.getLogger(__name__)
+
+
+def init_app(app: Flask) -> None:
+    """Set the settings of the todos' tasks that ``app`` does not set itself."""
+    # Days a completed todo is kept before the periodic purge deletes it.
+    app.config.setdefault(
+        "COMPLETED_TODO_RETENTION_DAYS", env_int("COMPLETED_TODO_RETENTION_DAYS", 30)
+    )
 
 
 def delete_todos(todos: list[Todo]) -> int:

@@ -1,15 +1,11 @@
 #!/usr/bin/env bash
 # Shared first steps of the scripts here (test, demo, benchmark, throughput), sourced from
-# the repo root: create .venv, install the template's pinned tools, make sure the servers
-# answer, then export their URLs (TEST_*_URL) with their defaults. After services.sh, which
-# leaves a server whose URL is already set to whoever set it.
+# the repo root: create .venv, install the template's pinned tools (scripts/venv.sh), make
+# sure the servers answer, then export their URLs (TEST_*_URL) with their defaults. After
+# services.sh, which leaves a server whose URL is already set to whoever set it.
 
-step() { printf '==> %s\n' "$*"; }
-
-if [ ! -x .venv/bin/python ]; then
-    step "creating .venv (python3 -m venv .venv)"
-    python3 -m venv .venv
-fi
+# shellcheck source=scripts/venv.sh
+source scripts/venv.sh
 
 # Python's compiled modules, written once and read by every process the tests start (the
 # variants' suites, gunicorn, Celery, the flask CLI, pre-commit), kept in .cache instead of
@@ -17,9 +13,6 @@ fi
 # module it imports again (a generated suite took 2.5 times as long).
 unset PYTHONDONTWRITEBYTECODE
 export PYTHONPYCACHEPREFIX="$PWD/.cache/pycache"
-
-step "installing requirements-dev.txt into .venv"
-.venv/bin/pip install -q -r requirements-dev.txt
 
 step "checking services (scripts/services.sh)"
 bash scripts/services.sh

@@ -116,8 +116,9 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
     [
         (
             {"app_style": "api"},
-            [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static", f"{DEFAULT_SLUG}/users/views.py",
-             f"{DEFAULT_SLUG}/users/forms.py", f"{DEFAULT_SLUG}/todos/views.py",
+            [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static",
+             f"{DEFAULT_SLUG}/users/views.py", f"{DEFAULT_SLUG}/users/forms.py",
+             f"{DEFAULT_SLUG}/todos/views.py",
              f"{DEFAULT_SLUG}/todos/forms.py", "tests/test_auth.py", "tests/test_csrf.py",
              "tests/test_auth_rate_limits.py"],
             ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager",

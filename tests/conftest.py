@@ -23,9 +23,38 @@ from .helpers import (
     fresh_postgres_database,
     service_url,
 )
+from .shards import parse_shard, split
 
 # Inherited by every gunicorn and Celery worker the tests start.
 os.environ.update(FREE_METRICS_PORTS)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--shard K/N``: run only shard K of N (``shards.py`` says how tests are split)."""
+    parser.addoption(
+        "--shard",
+        metavar="K/N",
+        help="run shard K of N of the collected tests, split by estimated time (tests/shards.py)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse a malformed ``--shard`` before anything is collected."""
+    if config.getoption("shard"):
+        try:
+            parse_shard(config.getoption("shard"))
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With ``--shard K/N``, deselect the tests of the other shards."""
+    if not config.getoption("shard"):
+        return
+    number, count = parse_shard(config.getoption("shard"))
+    keep = set(split([item.nodeid for item in items], count)[number - 1])
+    config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in keep])
+    items[:] = [item for item in items if item.nodeid in keep]
 
 
 @pytest.fixture(scope="session")

@@ -26,10 +26,12 @@ WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 PINNED = re.compile(r"uses: [\w.-]+/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 #: What GitHub runs for ``shell: bash``.
 BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
-#: Makes every pytest the test jobs start list its tests instead of running them.
-COLLECT_ONLY = {"PYTEST_ADDOPTS": "--collect-only -q"}
-#: Stands in for sudo where the tests run as root and sudo is not installed.
-SUDO_SHIM = '#!/bin/sh\nexec "$@"\n'
+#: Makes every pytest the test jobs start list its tests instead of running them, writing
+#: no cache (a root-owned one would break the next run as another user).
+COLLECT_ONLY = {"PYTEST_ADDOPTS": "--collect-only -q -p no:cacheprovider"}
+#: Stands in for ``sudo [--preserve-env] COMMAND`` where the tests run as root and sudo is
+#: not installed.
+SUDO_SHIM = '#!/bin/sh\nif [ "$1" = --preserve-env ]; then shift; fi\nexec "$@"\n'
 
 
 def load(path: Path) -> dict:

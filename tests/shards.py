@@ -14,8 +14,9 @@ same shards, and every test is in exactly one.
 
 #: The matrix's variants are split one by one; every other file stays whole.
 SPLIT_BY_TEST = ("tests/variants/test_matrix.py::test_variant[",)
-#: Seconds a variant takes: render, pre-commit, `uv lock --check`, its own suite (15 to 45
-#: s on the 2-core machine; round-robin when all weigh the same).
+#: Seconds a variant takes: render, pre-commit, `uv lock --check`, its own suite (on the
+#: 2-core machine 17 to 32 s when quiet, 9 to 69 s, 41 on average, under a load of 2 to 4;
+#: all the same weight, the variants go round-robin).
 VARIANT_SECONDS = 30
 #: Seconds a test of a file not in ``SECONDS`` is assumed to take.
 TEST_SECONDS = 2
@@ -23,7 +24,7 @@ TEST_SECONDS = 2
 #: runs; after a change, `bash scripts/test.sh PATH --durations=0` gives new ones).
 SECONDS = {
     "tests/variants/test_scaffold.py": 420,  # 6 resources, 60 to 75 s each
-    "tests/variants/test_readme_commands.py": 180,  # 3 quick starts as written
+    "tests/variants/test_readme_commands.py": 45,  # 3 quick starts as written: 42 s measured
     "tests/variants/test_services.py": 150,  # migrations, gunicorn, the RabbitMQ worker
     "tests/api/test_outages.py": 180,  # 3 services behind proxies cut and restored
     "tests/api/test_fuzzing.py": 120,  # schemathesis on 3 databases

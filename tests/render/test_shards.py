@@ -45,7 +45,7 @@ def test_a_file_stays_whole_and_the_variants_are_spread(suite) -> None:
 def test_the_shards_are_balanced(suite) -> None:
     matrix = [node_id for node_id in suite if node_id.startswith(("tests/variants", "tests/api"))]
     seconds = shard_seconds(matrix, 4)
-    # Balanced within one variant: LPT puts each unit on the lightest shard.
+    # Balanced within one variant: heaviest units first, each to the lightest shard.
     assert max(seconds) - min(seconds) <= VARIANT_SECONDS
     # 2 pytest workers a shard: at most 10 minutes of wall time each.
     assert max(seconds) / 2 <= 600

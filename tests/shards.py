@@ -23,7 +23,6 @@ TEST_SECONDS = 2
 #: Seconds each heavy file's tests take together (estimates from the 2-core machine's
 #: runs; after a change, `bash scripts/test.sh PATH --durations=0` gives new ones).
 SECONDS = {
-    "tests/variants/test_scaffold.py": 420,  # 6 resources, 60 to 75 s each
     "tests/variants/test_readme_commands.py": 45,  # 3 quick starts as written: 42 s measured
     "tests/variants/test_services.py": 150,  # migrations, gunicorn, the RabbitMQ worker
     "tests/api/test_outages.py": 180,  # 3 services behind proxies cut and restored

@@ -52,19 +52,26 @@ def unit_seconds(unit: str, count: int) -> float:
     return SECONDS.get(unit, TEST_SECONDS * count)
 
 
+def units(node_ids: list[str]) -> dict[str, list[str]]:
+    """``node_ids`` grouped by their unit, in collection order."""
+    grouped: dict[str, list[str]] = {}
+    for node_id in node_ids:
+        grouped.setdefault(unit_of(node_id), []).append(node_id)
+    return grouped
+
+
 def split(node_ids: list[str], count: int) -> list[list[str]]:
     """``node_ids`` split into ``count`` shards by the module's rule; each shard keeps the
     collection order."""
-    units: dict[str, list[str]] = {}
-    for node_id in node_ids:
-        units.setdefault(unit_of(node_id), []).append(node_id)
+    grouped = units(node_ids)
     weights = [0.0] * count
     shard_of: dict[str, int] = {}
     # sorted() is stable: equal weights keep their collection order.
-    for unit in sorted(units, key=lambda unit: -unit_seconds(unit, len(units[unit]))):
+    seconds = {unit: unit_seconds(unit, len(ids)) for unit, ids in grouped.items()}
+    for unit in sorted(grouped, key=lambda unit: -seconds[unit]):
         lightest = weights.index(min(weights))
         shard_of[unit] = lightest
-        weights[lightest] += unit_seconds(unit, len(units[unit]))
+        weights[lightest] += seconds[unit]
     shards: list[list[str]] = [[] for _ in range(count)]
     for node_id in node_ids:
         shards[shard_of[unit_of(node_id)]].append(node_id)
@@ -73,10 +80,7 @@ def split(node_ids: list[str], count: int) -> list[list[str]]:
 
 def shard_seconds(node_ids: list[str], count: int) -> list[float]:
     """The estimated seconds of each of ``count`` shards of ``node_ids``."""
-    totals = []
-    for shard in split(node_ids, count):
-        units: dict[str, int] = {}
-        for node_id in shard:
-            units[unit_of(node_id)] = units.get(unit_of(node_id), 0) + 1
-        totals.append(sum(unit_seconds(unit, n) for unit, n in units.items()))
-    return totals
+    return [
+        sum(unit_seconds(unit, len(ids)) for unit, ids in units(shard).items())
+        for shard in split(node_ids, count)
+    ]

@@ -6,38 +6,45 @@ renders under ``{{cookiecutter.project_slug}}/``, and their lines. Files copied 
 rendering (``_copy_without_render`` in cookiecutter.json: the Flask templates, uv.lock) hold
 no Cookiecutter branch and are left out of both counts; so is the text of ``{% raw %}``
 blocks, which Jinja copies as it is. Prints the blocks, the lines, the blocks per 100 lines
-and the files with the most blocks; standard library only:
-``python scripts/if_density.py [--top N]``.
+and the files with the most blocks: ``.venv/bin/python scripts/if_density.py [--top N]``.
 """
 
 import argparse
-import fnmatch
 import json
 import re
 from pathlib import Path, PurePosixPath
 
+from cookiecutter.generate import is_copy_only_path
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
+CONFIG = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
 #: An ``if`` block's opening tag; ``elif`` and ``endif`` do not match.
 IF_TAG = re.compile(r"\{%-?\s*if\b")
 RAW_BLOCK = re.compile(r"\{%-?\s*raw\s*-?%\}.*?\{%-?\s*endraw\s*-?%\}", re.S)
 
 
+def copied(relative: PurePosixPath) -> bool:
+    """Whether cookiecutter copies the template's file at ``relative`` (a path relative to
+    the template directory) unrendered: it, or one of its directories (copied whole),
+    matches a pattern of ``_copy_without_render``, by cookiecutter's own test."""
+    context = {"cookiecutter": CONFIG}
+    paths = [relative, *list(relative.parents)[:-1]]  # without the template directory "."
+    return any(is_copy_only_path(str(path), context) for path in paths)
+
+
+def template_files(template: Path = TEMPLATE) -> list[PurePosixPath]:
+    """Every file of ``template``, relative to it, sorted."""
+    return sorted(
+        PurePosixPath(path.relative_to(template).as_posix())
+        for path in template.rglob("*")
+        if path.is_file()
+    )
+
+
 def rendered_files(template: Path = TEMPLATE) -> list[Path]:
-    """The files of ``template`` that Cookiecutter renders: all but those that match a
-    pattern of ``_copy_without_render``, or lie in a directory that does. Cookiecutter
-    matches the patterns on paths relative to ``template`` (``uv.lock``,
-    ``*/templates/base.html``)."""
-    config = json.loads((template.parent / "cookiecutter.json").read_text(encoding="utf-8"))
-    patterns = config.get("_copy_without_render", [])
-    files = []
-    for path in sorted(template.rglob("*")):
-        relative = PurePosixPath(path.relative_to(template).as_posix())
-        paths = [relative, *list(relative.parents)[:-1]]  # without the template itself, "."
-        copied = any(fnmatch.fnmatch(str(each), p) for each in paths for p in patterns)
-        if path.is_file() and not copied:
-            files.append(path)
-    return files
+    """The files of ``template`` that Cookiecutter renders: all it does not copy."""
+    return [template / relative for relative in template_files(template) if not copied(relative)]
 
 
 def if_blocks(text: str) -> int:

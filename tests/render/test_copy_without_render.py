@@ -4,41 +4,21 @@ fails here instead of reaching a project unrendered; and no pattern is left matc
 nothing."""
 
 import fnmatch
-import json
 import re
 from pathlib import PurePosixPath
 
-from cookiecutter.generate import is_copy_only_path
+from ..helpers import script_module
 
-from ..helpers import ROOT
-
-#: The template directory; cookiecutter matches the patterns on paths relative to it.
-TEMPLATE = ROOT / "{{cookiecutter.project_slug}}"
-CONFIG = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
-PATTERNS = CONFIG["_copy_without_render"]
+#: What the template copies and renders (cookiecutter's own matching of the patterns).
+if_density = script_module("if_density")
+TEMPLATE = if_density.TEMPLATE
+PATTERNS = if_density.CONFIG["_copy_without_render"]
 #: What cookiecutter's Jinja would act on: a variable, a statement or a comment.
 JINJA = re.compile(r"\{\{|\{%|\{#")
 
 
-def relative_files() -> list[PurePosixPath]:
-    """Every file of the template directory, relative to it."""
-    return sorted(
-        PurePosixPath(path.relative_to(TEMPLATE).as_posix())
-        for path in TEMPLATE.rglob("*")
-        if path.is_file()
-    )
-
-
-def copied(relative: PurePosixPath) -> bool:
-    """Whether cookiecutter copies the file unrendered: its path, or the path of one of its
-    directories (copied whole), matches a pattern (cookiecutter's own test)."""
-    context = {"cookiecutter": CONFIG}
-    paths = [relative, *list(relative.parents)[:-1]]  # without the template directory "."
-    return any(is_copy_only_path(str(path), context) for path in paths)
-
-
 def test_no_copied_file_holds_cookiecutter_jinja() -> None:
-    copies = [relative for relative in relative_files() if copied(relative)]
+    copies = [relative for relative in if_density.template_files() if if_density.copied(relative)]
     assert PurePosixPath("uv.lock") in copies  # the largest file, and no Jinja in it
     for relative in copies:
         text = (TEMPLATE / relative).read_text(encoding="utf-8")
@@ -55,7 +35,7 @@ def test_no_copied_file_holds_cookiecutter_jinja() -> None:
 
 
 def test_every_pattern_copies_a_file() -> None:
-    files = relative_files()
+    files = if_density.template_files()
     directories = {parent for relative in files for parent in list(relative.parents)[:-1]}
     for pattern in PATTERNS:
         assert any(

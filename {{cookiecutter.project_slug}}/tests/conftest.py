@@ -19,8 +19,9 @@ import logging
 import os
 {% if cookiecutter.app_style == "full" %}import re
 {% endif %}import socket
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import {{ "ExitStack, " if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" }}contextmanager
 from logging.config import dictConfig
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import Engine, event
+from werkzeug.test import TestResponse
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.core.logs import logging_config
@@ -41,6 +43,8 @@ CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
 CSS_MEDIA_RE = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
 CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 {% endif %}PASSWORD = "correct horse battery"
+#: Seconds within which a request that needs a refused dependency must answer.
+OUTAGE_BOUND = 1.0
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -240,3 +244,38 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+{%- if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" %}
+
+
+@contextmanager
+def unresponsive_port() -> Iterator[int]:
+    """A loopback TCP port that behaves as a host that does not answer: its listener's
+    accept queue is full and never served, so the kernel drops new connection attempts
+    and a client waits until its own connect timeout."""
+    with socket.socket() as listener, ExitStack() as stack:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        for _ in range(2):  # Linux queues backlog + 1 connections
+            queued = stack.enter_context(socket.socket())
+            queued.setblocking(False)
+            queued.connect_ex(("127.0.0.1", port))
+        yield port
+{%- endif %}
+
+
+def timed(call: Callable[[], TestResponse]) -> tuple[TestResponse, float]:
+    """Run ``call`` and return its response and the seconds it took."""
+    start = time.monotonic()
+    response = call()
+    return response, time.monotonic() - start
+
+
+def assert_unavailable(response: TestResponse, seconds: float, detail: str) -> None:
+    """503 Problem Details naming the dependency, with ``Retry-After``, within
+    ``OUTAGE_BOUND``."""
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["detail"] == detail
+    assert seconds < OUTAGE_BOUND, f"answered in {seconds:.2f} s"

@@ -1,4 +1,5 @@
-"""The Celery configuration, and the example task run eagerly and through its endpoint."""
+"""The Celery configuration, the example task run eagerly and through its endpoint, and
+what starting a task answers while the broker is down."""
 
 from collections.abc import Callable
 
@@ -7,9 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }}.config import Config
-from {{ cookiecutter.project_slug }}.core.tasks import celery_settings
+from {{ cookiecutter.project_slug }}.core.tasks import celery_init_app, celery_settings
 from {{ cookiecutter.project_slug }}.main.tasks import count_users
 from {{ cookiecutter.project_slug }}.users.models import create_user
+
+from .conftest import assert_unavailable, closed_port, {{ "csrf_token, " if cookiecutter.app_style == "full" and cookiecutter.example == "todos" }}timed, unresponsive_port
 
 
 def test_count_users_counts_the_accounts(app: Flask) -> None:
@@ -73,3 +76,53 @@ def test_tasks_go_to_a_queue_named_after_the_service(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("REDIS_URL", "redis://localhost:6379/0")
     queue = celery_settings(vars(Config()))["task_default_queue"]
     assert queue == "{{ cookiecutter.project_slug }}"
+
+
+def send_tasks_to(port: int, app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give ``app`` a Celery app with the production settings, on a Redis at ``port``
+    (broker and result backend); the test's own Celery app is restored after."""
+    monkeypatch.setenv("REDIS_URL", f"redis://127.0.0.1:{port}/0")
+    monkeypatch.setitem(app.config, "CELERY", celery_settings(vars(Config())))
+    monkeypatch.setitem(app.extensions, "celery", app.extensions["celery"])
+    celery_init_app(app).set_current()
+
+
+@pytest.fixture
+def unreachable_broker(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks of ``app`` go to a Redis where nothing listens."""
+    send_tasks_to(closed_port(), app, monkeypatch)
+
+
+@pytest.mark.usefixtures("unreachable_broker")
+def test_starting_a_task_is_503_when_the_broker_is_down(api: FlaskClient) -> None:
+    response, seconds = timed(lambda: api.post("/api/v1/tasks/count-users"))
+    assert_unavailable(response, seconds, "The task queue is unavailable; try again later.")
+    # What does not need the broker keeps working.
+    assert api.get("/api/v1/users/me").status_code == 200
+
+
+def test_starting_a_task_gives_up_after_connect_timeout(
+    api: FlaskClient, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Redis host that does not answer: 503 once ``CONNECT_TIMEOUT`` has passed, for
+    the result subscription and for its one retry."""
+    monkeypatch.setenv("CONNECT_TIMEOUT", "0.25")
+    with unresponsive_port() as port:
+        send_tasks_to(port, app, monkeypatch)
+        response, seconds = timed(lambda: api.post("/api/v1/tasks/count-users"))
+    assert response.status_code == 503
+    assert 0.5 <= seconds < 1.5, f"answered in {seconds:.2f} s"
+{%- if cookiecutter.app_style == "full" and cookiecutter.example == "todos" %}
+
+
+@pytest.mark.usefixtures("unreachable_broker")
+def test_the_clear_completed_button_is_a_503_page_when_the_broker_is_down(
+    logged_in: FlaskClient,
+) -> None:
+    response = logged_in.post(
+        "/todos/purge", data={"csrf_token": csrf_token(logged_in, "/todos/")}
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert b"The task queue is unavailable" in response.data
+{%- endif %}

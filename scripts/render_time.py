@@ -9,12 +9,18 @@ ratio of the medians against the goal of at most 1.6, and exits 1 when the ratio
 it. The CPU time of each render (the command and its hooks) is printed beside it: waiting
 for a busy core does not count there, so it shows whether a slow run was the machine's.
 
+With ``--floor`` a third template is timed in the same turns: this one's files and paths
+with every file copied unrendered (each in ``_copy_without_render``) and no hooks
+(``--accept-hooks no``). Its ratio is what the template's size costs without any Jinja in
+the files' text and without its hooks: the least the ratio could come down to by less Jinja.
+
 Run it through ``bash scripts/render_time.sh [--runs N]``, which prepares .venv.
 """
 
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -42,11 +48,30 @@ def make_bare_template(directory: Path) -> Path:
     return directory
 
 
-def render(template: Path) -> tuple[float, float]:
-    """Render ``template`` with its defaults into a new directory, in a new process;
-    return its wall time and CPU time (user and system, its hooks' included), in seconds."""
+def make_unrendered_template(directory: Path) -> Path:
+    """Copy this template into ``directory`` with each of its files (not its directories,
+    whose names are still rendered) copied unrendered; return it."""
+    project = ROOT / "{{cookiecutter.project_slug}}"
+    shutil.copytree(project, directory / project.name)
+    config = json.loads((ROOT / "cookiecutter.json").read_text(encoding="utf-8"))
+    config["_copy_without_render"] = [
+        path.relative_to(project).as_posix() for path in project.rglob("*") if path.is_file()
+    ]
+    (directory / "cookiecutter.json").write_text(json.dumps(config), encoding="utf-8")
+    shutil.copy(ROOT / "local_extensions.py", directory)
+    return directory
+
+
+#: Each template's extra ``cookiecutter`` options.
+OPTIONS = {"template": [], "bare": [], "unrendered": ["--accept-hooks", "no"]}
+
+
+def render(template: Path, options: list[str]) -> tuple[float, float]:
+    """Render ``template`` with its defaults and ``options`` into a new directory, in a new
+    process; return its wall time and CPU time (user and system, its hooks' included), in
+    seconds."""
     with tempfile.TemporaryDirectory(prefix="render-time-") as output:
-        command = [COOKIECUTTER, "--no-input", "--output-dir", output, template]
+        command = [COOKIECUTTER, "--no-input", *options, "--output-dir", output, template]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         result = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -58,30 +83,32 @@ def render(template: Path) -> tuple[float, float]:
     return wall, cpu
 
 
-def measure(runs: int) -> dict[str, dict[str, list[float]]]:
-    """Render this template and the bare one ``runs`` times each, alternated (which one
-    goes first alternates too, so that a drift in the machine's load falls on both);
-    return the wall and CPU times of each, by template: ``{"template": {"wall": [...],
-    "cpu": [...]}, "bare": ...}``."""
-    times: dict[str, dict[str, list[float]]] = {
-        name: {"wall": [], "cpu": []} for name in ("template", "bare")
-    }
-    with tempfile.TemporaryDirectory(prefix="render-time-bare-") as bare:
-        templates = {"template": ROOT, "bare": make_bare_template(Path(bare))}
+def measure(runs: int, floor: bool = False) -> dict[str, dict[str, list[float]]]:
+    """Render this template and the bare one (and with ``floor`` the unrendered one)
+    ``runs`` times each, in turns (their order reversed every other turn, so that a drift
+    in the machine's load falls on all); return the wall and CPU times of each, by
+    template: ``{"template": {"wall": [...], "cpu": [...]}, "bare": ...}``."""
+    with tempfile.TemporaryDirectory(prefix="render-time-") as scratch:
+        templates = {"template": ROOT, "bare": make_bare_template(Path(scratch) / "bare")}
+        if floor:
+            templates["unrendered"] = make_unrendered_template(Path(scratch) / "unrendered")
+        times = {name: {"wall": [], "cpu": []} for name in templates}
         for number in range(runs):
-            order = ["template", "bare"] if number % 2 == 0 else ["bare", "template"]
+            order = list(templates) if number % 2 == 0 else list(reversed(templates))
             for name in order:
-                wall, cpu = render(templates[name])
+                wall, cpu = render(templates[name], OPTIONS[name])
                 times[name]["wall"].append(wall)
                 times[name]["cpu"].append(cpu)
-                print(f"run {number + 1} {name:8}  {wall:.3f} s wall  {cpu:.3f} s CPU")
+                print(f"run {number + 1} {name:10}  {wall:.3f} s wall  {cpu:.3f} s CPU")
     return times
 
 
-def ratios(times: dict[str, dict[str, list[float]]]) -> dict[str, float]:
-    """The ratio of the template's median to the bare one's, for wall and CPU time."""
+def ratios(
+    times: dict[str, dict[str, list[float]]], template: str = "template"
+) -> dict[str, float]:
+    """The ratio of ``template``'s median to the bare one's, for wall and CPU time."""
     return {
-        kind: statistics.median(times["template"][kind]) / statistics.median(times["bare"][kind])
+        kind: statistics.median(times[template][kind]) / statistics.median(times["bare"][kind])
         for kind in ("wall", "cpu")
     }
 
@@ -90,14 +117,17 @@ def main() -> int:
     """Measure, print the medians and ratios; the exit status (1 over the goal)."""
     parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="renders of each template")
+    parser.add_argument(
+        "--floor", action="store_true", help="also time the template's files unrendered"
+    )
     args = parser.parse_args()
-    times = measure(args.runs)
-    by_kind = ratios(times)
-    for kind, ratio in by_kind.items():
-        template = statistics.median(times["template"][kind])
-        bare = statistics.median(times["bare"][kind])
-        print(f"median {kind:4}: template {template:.3f} s, bare {bare:.3f} s, ratio {ratio:.2f}")
-    ratio = by_kind["wall"]
+    times = measure(args.runs, args.floor)
+    for name in [name for name in times if name != "bare"]:
+        for kind, ratio in ratios(times, name).items():
+            median = statistics.median(times[name][kind])
+            bare = statistics.median(times["bare"][kind])
+            print(f"median {kind:4}: {name} {median:.3f} s, bare {bare:.3f} s, ratio {ratio:.2f}")
+    ratio = ratios(times)["wall"]
     verdict = "within" if ratio <= GOAL else "over"
     print(f"wall-time ratio {ratio:.2f}: {verdict} the goal of {GOAL}")
     return 0 if ratio <= GOAL else 1

@@ -8,8 +8,9 @@ hooks), which waiting for a busy core does not inflate as it does wall time. Abo
 """
 
 import pytest
+from cookiecutter.main import cookiecutter
 
-from ..helpers import script_module
+from ..helpers import DEFAULT_SLUG, script_module
 
 
 def test_the_default_render_stays_within_its_bound(capsys: pytest.CaptureFixture[str]) -> None:
@@ -19,3 +20,19 @@ def test_the_default_render_stays_within_its_bound(capsys: pytest.CaptureFixture
         print(f"\nrender time, template / bare: {ratios['wall']:.2f} wall, "
               f"{ratios['cpu']:.2f} CPU (goal {render_time.GOAL})")  # fmt: skip
     assert ratios["cpu"] <= render_time.BOUND
+
+
+def test_the_floor_template_renders_paths_but_no_file(tmp_path) -> None:
+    render_time = script_module("render_time")
+    template = render_time.make_unrendered_template(tmp_path / "template")
+    cookiecutter(str(template), no_input=True, output_dir=str(tmp_path), accept_hooks=False)
+    project = tmp_path / DEFAULT_SLUG
+    factory = (project / DEFAULT_SLUG / "__init__.py").read_text()  # a rendered path
+    assert factory.startswith('"""{{ cookiecutter.project_name | docstring_text }}')
+    rendered_files = {path.relative_to(project) for path in project.rglob("*") if path.is_file()}
+    template_files = {
+        path.relative_to(template / "{{cookiecutter.project_slug}}")
+        for path in (template / "{{cookiecutter.project_slug}}").rglob("*")
+        if path.is_file()
+    }
+    assert len(rendered_files) == len(template_files)  # nothing removed: no hooks ran

@@ -50,6 +50,7 @@ def remove_pages() -> None:
     """API-only style: no pages, forms, Jinja templates or static files, nor their tests, nor
     the scaffold's templates of them."""
     remove(
+        f"{PACKAGE}/core/error_pages.py",
         f"{PACKAGE}/users/views.py",
         f"{PACKAGE}/users/forms.py",
         f"{PACKAGE}/todos/views.py",

@@ -74,6 +74,13 @@ def test_browsers_get_an_html_404(client: FlaskClient) -> None:
     assert b"404" in response.data
 
 
+def test_browsers_get_an_html_405_with_allow(client: FlaskClient) -> None:
+    response = client.post("/health", headers={"Accept": "text/html"})
+    assert response.status_code == 405
+    assert response.mimetype == "text/html"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
 def test_json_clients_get_json_outside_the_api(client: FlaskClient) -> None:
     response = client.get("/no-such-page", headers={"Accept": "application/json"})
     assert response.status_code == 404

@@ -16,6 +16,9 @@ from .core import (
     cors,
 {%- endif %}
     database,
+{%- if cookiecutter.app_style == "full" %}
+    error_pages,
+{%- endif %}
 {%- if cookiecutter.error_tracking == "sentry" %}
     error_tracking,
 {%- endif %}
@@ -27,13 +30,13 @@ from .core import (
     ratelimits,
     scaffold,
     security,
+{%- if cookiecutter.worker == "celery" %}
+    tasks,
+{%- endif %}
 {%- if cookiecutter.tracing == "opentelemetry" %}
     tracing,
 {%- endif %}
 )
-{%- if cookiecutter.worker == "celery" %}
-from .core.tasks import celery_init_app
-{%- endif %}
 from .extensions import {{ ["csrf" if cookiecutter.app_style == "full", "db", "login_manager" if cookiecutter.app_style == "full", "migrate"] | select | join(", ") }}
 
 
@@ -54,6 +57,9 @@ def create_app(config: str | Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     scaffold.init_app(app)
     errors.init_app(app)
+{%- if cookiecutter.app_style == "full" %}
+    error_pages.init_app(app)
+{%- endif %}
     register_middleware(app)
     return app
 
@@ -82,7 +88,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
 {%- endif %}
 {%- if cookiecutter.worker == "celery" %}
-    celery_init_app(app)
+    tasks.init_app(app)
 {%- endif %}
 {%- if cookiecutter.tracing == "opentelemetry" %}
     tracing.init_app(app)

@@ -1,6 +1,6 @@
-"""Celery settings and wiring: the factory's ``celery_init_app``, tasks in an application
-context (Flask's "Background Tasks with Celery"), and the request ID carried into a task's
-log lines."""
+"""Celery settings and wiring: the factory's ``init_app`` (the Celery app, and 503 when
+a task cannot be sent), tasks in an application context (Flask's "Background Tasks with
+Celery"), and the request ID carried into a task's log lines."""
 
 import os
 from collections.abc import Mapping
@@ -11,9 +11,11 @@ from celery import Celery, Task
 from celery.result import AsyncResult
 from celery.signals import before_task_publish, task_postrun, task_prerun
 from flask import Flask, current_app, has_app_context
+from flask.typing import ResponseReturnValue
 from kombu.exceptions import OperationalError
 
 from . import task_metrics
+from .errors import service_unavailable
 from .logs import log_fields
 
 #: Celery settings that run tasks in-process, at once (no broker needed).
@@ -48,7 +50,7 @@ def celery_settings(config: Mapping[str, Any]) -> dict[str, Any]:
         # Named after the service, so that services sharing a broker keep their tasks.
         "task_default_queue": "{{ cookiecutter.project_slug }}",
         "broker_connection_retry_on_startup": True,
-        # Bounded waits: with Redis down, starting a task fails fast (503, see errors.py).
+        # Bounded waits: with Redis down, starting a task fails fast (503, handle_broker_error).
         "broker_connection_timeout": config["CONNECT_TIMEOUT"],
         "broker_transport_options": {
             "socket_connect_timeout": config["CONNECT_TIMEOUT"],
@@ -109,6 +111,18 @@ def celery_init_app(app: Flask) -> Celery:
     task_metrics.connect()
     app.extensions["celery"] = celery_app
     return celery_app
+
+
+def init_app(app: Flask) -> None:
+    """Give ``app`` its Celery app, and answer 503 when a task cannot be sent."""
+    celery_init_app(app)
+    app.register_error_handler(OperationalError, handle_broker_error)
+
+
+def handle_broker_error(error: OperationalError) -> ResponseReturnValue:
+    """503 when a task cannot be sent: the broker or its result backend is down."""
+    current_app.logger.warning("Task broker unavailable: %s", error)
+    return service_unavailable("The task queue is unavailable; try again later.")
 
 
 @before_task_publish.connect

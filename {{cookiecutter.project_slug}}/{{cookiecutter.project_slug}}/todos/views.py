@@ -18,7 +18,8 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from ..core.errors import back_to_form, handle_http_exception, wants_json
+from ..core.error_pages import back_to_form, wants_json
+from ..core.errors import handle_http_exception
 from ..core.pagination import after_arg, keyset, page_body
 from ..extensions import db
 from .attachments import (

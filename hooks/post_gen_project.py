@@ -60,11 +60,8 @@ def remove_pages() -> None:
         SCAFFOLD + "/{package}/{name}/views.py.jinja",
         SCAFFOLD + "/{package}/{name}/forms.py.jinja",
         SCAFFOLD + "/{package}/templates",
-        SCAFFOLD + "/tests/test_{name}_pages.py.jinja",
-        "tests/test_auth.py",
-        "tests/test_csrf.py",
-        "tests/test_auth_rate_limits.py",
-        "tests/test_todos.py",
+        SCAFFOLD + "/tests/pages",
+        "tests/pages",
     )
 
 
@@ -85,7 +82,8 @@ def remove_example() -> None:
         f"{PACKAGE}/todos",
         f"{PACKAGE}/templates/todos",
         "migrations/versions/0002_todos.py",
-        "tests/test_todos.py",
+        "tests/pages/test_todos.py",
+        "tests/pages/test_todos_tasks.py",
         "tests/test_todos_api.py",
         "tests/test_todos_cache.py",
         "tests/test_todos_tasks.py",
@@ -118,6 +116,7 @@ def remove_celery() -> None:
         f"{PACKAGE}/todos/tasks.py",
         "tests/test_tasks.py",
         "tests/test_todos_tasks.py",
+        "tests/pages/test_todos_tasks.py",
         "tests/test_worker.py",
         "tests/test_task_metrics.py",
         "k8s/worker-deployment.yaml",

@@ -86,7 +86,7 @@ def test_adding_a_resource_runs_as_written(
         suite, counts = run_generated_suite(project, report, env, "-q")
         assert suite.returncode == 0, suite.stdout[-5000:]
         assert counts["tests/test_projects.py"] >= 10
-        assert counts["tests/test_projects_pages.py"] >= 5
+        assert counts["tests/pages/test_projects_pages.py"] >= 5
         assert counts["failures"] == counts["errors"] == 0, counts
 
     assert_lint_clean(project)

@@ -119,8 +119,7 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
             [f"{DEFAULT_SLUG}/templates", f"{DEFAULT_SLUG}/static",
              f"{DEFAULT_SLUG}/users/views.py", f"{DEFAULT_SLUG}/users/forms.py",
              f"{DEFAULT_SLUG}/todos/views.py",
-             f"{DEFAULT_SLUG}/todos/forms.py", "tests/test_auth.py", "tests/test_csrf.py",
-             "tests/test_auth_rate_limits.py"],
+             f"{DEFAULT_SLUG}/todos/forms.py", "tests/pages"],
             ["flask_login", "flask_wtf", "csrf", "Flask-WTF", "login_manager",
              "errors/error.html"],
         ),
@@ -146,7 +145,7 @@ def test_only_chosen_drivers_are_required(default_project: Path) -> None:
         (
             {"example": "none"},
             [f"{DEFAULT_SLUG}/todos", f"{DEFAULT_SLUG}/templates/todos",
-             "migrations/versions/0002_todos.py", "tests/test_todos.py",
+             "migrations/versions/0002_todos.py", "tests/pages/test_todos.py",
              "tests/test_todos_api.py", "tests/test_todos_cache.py", "tests/test_todos_tasks.py",
              "tests/test_api_costs.py"],
             ["todo", "Todo", "TODO"],

@@ -75,7 +75,7 @@ def assert_scaffold_tested(
     assert counts["tests/test_projects.py"] >= 10 and counts["tests/test_line_items.py"] >= 10
     pages = (project / DEFAULT_SLUG / "projects" / "views.py").exists()
     assert pages == (app_style == "full")
-    assert ("tests/test_projects_pages.py" in counts) == pages
+    assert ("tests/pages/test_projects_pages.py" in counts) == pages
 
 
 def assert_fuzzing_reached_them(report: ET.Element) -> None:

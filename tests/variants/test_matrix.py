@@ -166,7 +166,7 @@ def test_variant(
     assert gate["report"]["fail_under"] == COVERAGE_GOAL and gate["run"]["branch"], gate
     assert counts["failures"] == counts["errors"] == counts["skipped"] == 0, counts
     assert counts["tests"] >= MIN_TESTS, counts
-    modules = {path.relative_to(project).as_posix() for path in project.glob("tests/test_*.py")}
+    modules = {path.relative_to(project).as_posix() for path in project.glob("tests/**/test_*.py")}
     assert modules == {key for key in counts if key.endswith(".py")}, counts
 
     if variant in SCAFFOLDED:

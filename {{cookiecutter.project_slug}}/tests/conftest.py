@@ -17,8 +17,8 @@ import io
 import json
 import logging
 import os
-{% if cookiecutter.app_style == "full" %}import re
-{% endif %}import socket
+import runpy
+import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import {{ "ExitStack, " if cookiecutter.database != "sqlite" or cookiecutter.worker == "celery" }}contextmanager
@@ -30,22 +30,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import Engine, event
-from werkzeug.test import TestResponse
+from werkzeug.test import Client, TestResponse
 
 from {{ cookiecutter.project_slug }} import create_app
 from {{ cookiecutter.project_slug }}.core.logs import logging_config
 from {{ cookiecutter.project_slug }}.extensions import {{ "cache, " if cookiecutter.cache == "redis" }}db, limiter
 from {{ cookiecutter.project_slug }}.users.models import User, create_user
 
-{% if cookiecutter.app_style == "full" %}CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-#: A CSS comment, an ``@media`` block (one level of rules inside), a rule.
-CSS_COMMENT_RE = re.compile(r"/\*.*?\*/", re.DOTALL)
-CSS_MEDIA_RE = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
-CSS_RULE_RE = re.compile(r"([^{}]+)\{([^{}]*)\}")
-{% endif %}PASSWORD = "correct horse battery"
+PASSWORD = "correct horse battery"
 #: Seconds within which a request that needs a refused dependency must answer.
 OUTAGE_BOUND = 1.0
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+#: The sub-path of the mounted tests, and the WSGI environment of a request under it.
+PREFIX = "/svc"
+MOUNTED = {"SCRIPT_NAME": PREFIX}
 
 
 @pytest.fixture(scope="session")
@@ -171,47 +169,6 @@ def user(app: Flask) -> User:
         db.session.refresh(alice)
         db.session.expunge(alice)
     return alice
-{%- if cookiecutter.app_style == "full" %}
-
-
-def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
-    """Load a page with a form and return the CSRF token of this client's session."""
-    match = CSRF_RE.search(client.get(path).get_data(as_text=True))
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-@pytest.fixture
-def logged_in(client: FlaskClient, user: User) -> FlaskClient:
-    """``client`` with ``alice`` logged in through the login page."""
-    response = client.post(
-        "/auth/login",
-        data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_token(client)},
-    )
-    assert response.status_code == 302
-    return client
-
-
-def css_rules(client: FlaskClient) -> dict[str, dict[str, str]]:
-    """The declarations of the stylesheet the pages link, by selector.
-
-    :returns: ``{selector: {property: value}}``, whitespace normalised; a rule with a
-        selector list counts for each selector, later declarations override earlier ones.
-        Rules inside ``@media`` (the dark colour scheme) are left out.
-    """
-    with client.get("/static/style.css") as response:
-        css = CSS_MEDIA_RE.sub("", CSS_COMMENT_RE.sub("", response.get_data(as_text=True)))
-    rules: dict[str, dict[str, str]] = {}
-    for selectors, body in CSS_RULE_RE.findall(css):
-        declarations = {
-            name.strip(): " ".join(value.split())
-            for name, _, value in (item.partition(":") for item in body.split(";"))
-            if value.strip()
-        }
-        for selector in selectors.split(","):
-            rules.setdefault(" ".join(selector.split()), {}).update(declarations)
-    return rules
-{%- endif %}
 
 
 @pytest.fixture
@@ -279,3 +236,20 @@ def assert_unavailable(response: TestResponse, seconds: float, detail: str) -> N
     assert response.headers["Retry-After"] == "5"
     assert response.get_json()["detail"] == detail
     assert seconds < OUTAGE_BOUND, f"answered in {seconds:.2f} s"
+
+
+def serve_wsgi_app() -> Client:
+    """Run ``wsgi.py`` afresh and return a client that calls its app as gunicorn does.
+
+    A plain WSGI client: Flask's own test client would put the app's ``APPLICATION_ROOT``
+    in ``SCRIPT_NAME``, as if something had already mounted the app.
+    """
+    return Client(runpy.run_module("{{ cookiecutter.project_slug }}.wsgi")["app"])
+
+
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Client:
+    """The app of ``wsgi.py`` with ``SCRIPT_NAME=/svc``, in the testing config."""
+    monkeypatch.setenv("FLASK_CONFIG", "testing")
+    monkeypatch.setenv("SCRIPT_NAME", PREFIX)
+    return serve_wsgi_app()

@@ -1,16 +1,10 @@
 """Keyset pagination (core/pagination.py), shown on users: a list of any model with an
 integer id pages the same way."""
 
-{% if cookiecutter.app_style == "full" -%}
-import pytest
-{% endif -%}
 from flask import Flask
 from sqlalchemy import select
-{%- if cookiecutter.app_style == "full" %}
-from werkzeug.exceptions import BadRequest
-{%- endif %}
 
-from {{ cookiecutter.project_slug }}.core.pagination import {{ "after_arg, " if cookiecutter.app_style == "full" }}count_rows, keyset, page_body
+from {{ cookiecutter.project_slug }}.core.pagination import count_rows, keyset, page_body
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.users.models import User, create_user
 
@@ -30,17 +24,3 @@ def test_a_page_links_to_the_next_until_the_last(app: Flask) -> None:
             assert "total" not in last
         assert count_rows(pagers) == 3
         assert count_rows(pagers.where(User.id > ids[2])) == 0
-{%- if cookiecutter.app_style == "full" %}
-
-
-@pytest.mark.parametrize(("query", "after"), [("", 0), ("?after=42", 42), ("?after=x", 0)])
-def test_a_page_starts_after_its_query_parameter(app: Flask, query: str, after: int) -> None:
-    with app.test_request_context(f"/{query}"):
-        assert after_arg() == after
-
-
-@pytest.mark.parametrize("after", ["-1", "2147483648"])
-def test_a_page_start_that_is_not_an_id_is_400(app: Flask, after: str) -> None:
-    with app.test_request_context(f"/?after={after}"), pytest.raises(BadRequest):
-        after_arg()
-{%- endif %}

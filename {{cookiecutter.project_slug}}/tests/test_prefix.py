@@ -1,60 +1,21 @@
 """The service mounted under a sub-path by ``SCRIPT_NAME``.
 
 Under the mount a request reaches the app with the sub-path in ``SCRIPT_NAME`` and the
-rest in ``PATH_INFO`` (``MOUNTED`` below); every link the app builds must carry the
+rest in ``PATH_INFO`` (``MOUNTED`` in conftest.py); every link the app builds must carry the
 sub-path. The factory does the mounting (``mount``), for gunicorn through ``wsgi.py`` and
 for ``flask run`` alike, and serves nothing outside the sub-path.
 """
 
 import os
 import re
-import runpy
 
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import Client
 
 from {{ cookiecutter.project_slug }} import create_app
-{%- if cookiecutter.app_style == "full" %}
 
-from .conftest import PASSWORD, csrf_token
-{%- endif %}
-
-PREFIX = "/svc"
-#: WSGI environment of a request under the mount.
-MOUNTED = {"SCRIPT_NAME": PREFIX}
-{%- if cookiecutter.app_style == "full" %}
-
-
-def test_login_redirect_is_under_the_prefix(client: FlaskClient) -> None:
-{%- if cookiecutter.example == "todos" %}
-    response = client.get("/todos/", environ_overrides=MOUNTED)
-    assert response.status_code == 302
-    assert response.location == f"{PREFIX}/auth/login?next=%2Fsvc%2Ftodos%2F"
-{%- else %}
-    token = csrf_token(client)
-    response = client.post("/auth/logout", data={"csrf_token": token}, environ_overrides=MOUNTED)
-    assert response.status_code == 302
-    assert response.location == f"{PREFIX}/auth/login?next=%2Fsvc%2Fauth%2Flogout"
-{%- endif %}
-
-
-def test_login_returns_to_the_page_under_the_prefix(client: FlaskClient, user) -> None:
-    response = client.post(
-        f"/auth/login?next={PREFIX}/some/page",
-        data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_token(client)},
-        environ_overrides=MOUNTED,
-    )
-    assert response.status_code == 302
-    assert response.location == f"{PREFIX}/some/page"
-
-
-def test_page_links_are_under_the_prefix(client: FlaskClient) -> None:
-    html = client.get("/", environ_overrides=MOUNTED).get_data(as_text=True)
-    assert f'<link rel="stylesheet" href="{PREFIX}/static/style.css">' in html
-    assert f'href="{PREFIX}/"' in html
-    assert f'href="{PREFIX}/auth/login"' in html
-{%- endif %}
+from .conftest import MOUNTED, PREFIX, serve_wsgi_app
 
 
 def test_api_locations_are_under_the_prefix(api: FlaskClient) -> None:
@@ -73,38 +34,11 @@ def test_api_locations_are_under_the_prefix(api: FlaskClient) -> None:
 {%- endif %}
 
 
-def serve_wsgi_app() -> Client:
-    """Run ``wsgi.py`` afresh and return a client that calls its app as gunicorn does.
-
-    A plain WSGI client: Flask's own test client would put the app's ``APPLICATION_ROOT``
-    in ``SCRIPT_NAME``, as if something had already mounted the app.
-    """
-    return Client(runpy.run_module("{{ cookiecutter.project_slug }}.wsgi")["app"])
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Client:
-    """The app of ``wsgi.py`` with ``SCRIPT_NAME=/svc``, in the testing config."""
-    monkeypatch.setenv("FLASK_CONFIG", "testing")
-    monkeypatch.setenv("SCRIPT_NAME", PREFIX)
-    return serve_wsgi_app()
-
-
 def test_wsgi_app_is_mounted_at_script_name(server: Client) -> None:
     # gunicorn strips a SCRIPT_NAME it finds in the environment: it must not find it.
     assert "SCRIPT_NAME" not in os.environ
     assert server.get(f"{PREFIX}/health").get_json() == {"status": "ok"}
     assert server.get(f"{PREFIX}/api/v1/users/me").status_code == 401
-{%- if cookiecutter.app_style == "full" %}
-    assert server.get(PREFIX).location == f"http://localhost{PREFIX}/"
-    html = server.get(f"{PREFIX}/").get_data(as_text=True)
-    assert f'href="{PREFIX}/static/style.css"' in html
-
-
-def test_wsgi_app_scopes_the_session_cookie_to_the_prefix(server: Client) -> None:
-    response = server.get(f"{PREFIX}/auth/login")
-    assert f"Path={PREFIX};" in response.headers["Set-Cookie"]
-{%- endif %}
 
 
 @pytest.mark.parametrize("path", ["/health", "/api/v1/users/me", f"{PREFIX}x/health", "/"])
@@ -116,15 +50,6 @@ def test_wsgi_app_answers_404_problem_outside_the_prefix(server: Client, path: s
     # Through the app's after_request functions and middleware, as any other response.
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert re.fullmatch(r"[0-9a-f]{32}", response.headers["X-Request-ID"])
-{%- if cookiecutter.app_style == "full" %}
-
-
-def test_wsgi_app_answers_404_page_outside_the_prefix(server: Client) -> None:
-    response = server.get("/health", headers={"Accept": "text/html"})
-    assert response.status_code == 404
-    assert response.mimetype == "text/html"
-    assert f'href="{PREFIX}/static/style.css"' in response.get_data(as_text=True)
-{%- endif %}
 
 
 def test_the_api_document_and_docs_point_under_the_prefix(server: Client) -> None:

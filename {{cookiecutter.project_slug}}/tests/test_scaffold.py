@@ -61,7 +61,7 @@ def test_it_writes_the_package_its_tests_and_registers_it(app: Flask, project: P
     expected = {Path("tests/test_scaffold_inventories.py")}
 {%- if cookiecutter.app_style == "full" %}
     modules += ["forms", "views"]
-    expected |= {Path("tests/test_scaffold_inventories_pages.py")}
+    expected |= {Path("tests/pages/test_scaffold_inventories_pages.py")}
     pages = Path(PACKAGE.name, "templates/scaffold_inventories")
     expected |= {pages / "index.html", pages / "edit.html"}
 {%- endif %}

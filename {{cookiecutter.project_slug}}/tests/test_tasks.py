@@ -12,7 +12,7 @@ from {{ cookiecutter.project_slug }}.core.tasks import celery_init_app, celery_s
 from {{ cookiecutter.project_slug }}.main.tasks import count_users
 from {{ cookiecutter.project_slug }}.users.models import create_user
 
-from .conftest import assert_unavailable, closed_port, {{ "csrf_token, " if cookiecutter.app_style == "full" and cookiecutter.example == "todos" }}timed, unresponsive_port
+from .conftest import assert_unavailable, closed_port, timed, unresponsive_port
 
 
 def test_count_users_counts_the_accounts(app: Flask) -> None:
@@ -112,17 +112,3 @@ def test_starting_a_task_gives_up_after_connect_timeout(
         response, seconds = timed(lambda: api.post("/api/v1/tasks/count-users"))
     assert response.status_code == 503
     assert 0.5 <= seconds < 1.5, f"answered in {seconds:.2f} s"
-{%- if cookiecutter.app_style == "full" and cookiecutter.example == "todos" %}
-
-
-@pytest.mark.usefixtures("unreachable_broker")
-def test_the_clear_completed_button_is_a_503_page_when_the_broker_is_down(
-    logged_in: FlaskClient,
-) -> None:
-    response = logged_in.post(
-        "/todos/purge", data={"csrf_token": csrf_token(logged_in, "/todos/")}
-    )
-    assert response.status_code == 503
-    assert response.headers["Retry-After"] == "5"
-    assert b"The task queue is unavailable" in response.data
-{%- endif %}

@@ -1,4 +1,4 @@
-"""The todos' Celery tasks, run eagerly, and the endpoints and button that start them."""
+"""The todos' Celery tasks, run eagerly, and the endpoints that start them."""
 
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,10 +18,6 @@ from {{ cookiecutter.project_slug }}.todos.tasks import (
     purge_old_completed_todos,
 )
 from {{ cookiecutter.project_slug }}.users.models import create_user
-{%- if cookiecutter.app_style == "full" %}
-
-from .conftest import csrf_token
-{%- endif %}
 
 
 def titles(app: Flask) -> set[str]:
@@ -100,17 +96,3 @@ def test_task_lines_carry_the_id_of_the_request_that_started_it(
     assert line["request_id"] == "purge-request-1"
     assert line["task"] == purge_completed_todos.name
     assert line["task_id"] == response.get_json()["task_id"]
-{%- if cookiecutter.app_style == "full" %}
-
-
-def test_clear_completed_button_runs_the_task(logged_in: FlaskClient, app: Flask) -> None:
-    token = csrf_token(logged_in, "/todos/")
-    for title in ("Done already", "Still open"):
-        logged_in.post("/todos/", data={"title": title, "csrf_token": token})
-    with app.app_context():
-        first = db.session.scalar(db.select(Todo).where(Todo.title == "Done already"))
-    logged_in.post(f"/todos/{first.id}/toggle", data={"csrf_token": token})
-    response = logged_in.post("/todos/purge", data={"csrf_token": token})
-    assert response.status_code == 302
-    assert titles(app) == {"Still open"}
-{%- endif %}

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from {{ cookiecutter.project_slug }}.extensions import db
 from {{ cookiecutter.project_slug }}.users.models import PASSWORD_MIN, User
 
-from .conftest import PASSWORD, csrf_token
+from ..conftest import PASSWORD
+from .conftest import csrf_token
 
 #: Where a user lands after logging in.
 HOME = "{{ "/todos/" if cookiecutter.example == "todos" else "/" }}"

@@ -5,7 +5,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from .conftest import PASSWORD, csrf_token
+from ..conftest import PASSWORD
+from .conftest import csrf_token
 
 
 def assert_wait_page(response: TestResponse) -> None:

@@ -10,7 +10,7 @@ if_density = script_module("if_density")
 #: the two files every option used to touch. The README and config.py meet issue 24's
 #: goals (under 40, under 10); the density (goal 1.5) is a bound at today's figure, so that
 #: it only goes down until the goal is met.
-MAX_DENSITY = 2.65
+MAX_DENSITY = 2.45
 MAX_BLOCKS = {"README.md": 39, "{{cookiecutter.project_slug}}/config.py": 9}
 
 

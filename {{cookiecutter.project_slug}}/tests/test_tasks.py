@@ -15,12 +15,16 @@ from {{ cookiecutter.project_slug }}.users.models import create_user
 from .conftest import assert_unavailable, closed_port, timed, unresponsive_port
 
 
-def test_count_users_counts_the_accounts(app: Flask) -> None:
-    assert count_users.delay().get(timeout=10) == 0
+def test_count_users_logs_the_count_and_returns_nothing(
+    app: Flask, json_log: Callable[[], list[dict]]
+) -> None:
+    assert count_users.delay().get(timeout=10) is None
     with app.app_context():
         create_user("alice", "alices password")
         create_user("bob", "bobs password")
-    assert count_users.delay().get(timeout=10) == 2
+    count_users.delay()
+    counts = [line["message"] for line in json_log() if line["message"].startswith("Counted")]
+    assert counts == ["Counted 0 accounts", "Counted 2 accounts"]
 
 
 def test_the_endpoint_starts_the_task_and_reports_its_state(api: FlaskClient) -> None:
@@ -29,7 +33,7 @@ def test_the_endpoint_starts_the_task_and_reports_its_state(api: FlaskClient) ->
     status_url = response.get_json()["status_url"]
     assert response.headers["Location"] == status_url
     assert api.get(status_url).get_json() == {
-        "id": response.get_json()["task_id"], "state": "SUCCESS", "result": 1,
+        "id": response.get_json()["task_id"], "state": "SUCCESS", "result": None,
     }  # fmt: skip
 
 

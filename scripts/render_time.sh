@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Time the default render against a bare one-file template, in fresh cookiecutter
-# processes: bash scripts/render_time.sh [--runs N] [--floor]. Prepares .venv and the servers as
-# scripts/test.sh does, then runs scripts/render_time.py, which prints both medians and
-# their ratio and exits 1 when it is over the goal of 1.6.
+# processes: bash scripts/render_time.sh [--runs N] [--floor] [--instructions].
+# Prepares .venv and the servers as scripts/test.sh does, then runs
+# scripts/render_time.py, which prints both medians and their ratio and exits 1 when it
+# is over the goal of 1.6.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

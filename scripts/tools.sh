@@ -6,6 +6,7 @@
 #   buildah, podman, runc    build the generated Dockerfile and run its image for real
 #   debootstrap              bootstraps the Debian root filesystems those runs use
 #   systemd-nspawn           boots a Debian under systemd to run the generated units for real
+#   valgrind                 counts the instructions of a render (tests/render/test_render_time.py)
 # A missing tool is installed from Debian's packages (nginx-light for nginx) when running
 # as root with apt-get, without starting any service: the tests run their own nginx
 # process. Anything still missing is reported and the script exits 1.
@@ -15,7 +16,7 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
 
 missing=()
 for tool in nginx systemd-analyze systemd-socket-activate buildah podman runc debootstrap \
-    systemd-nspawn; do
+    systemd-nspawn valgrind; do
     have "$tool" || missing+=("$tool")
 done
 [ ${#missing[@]} -gt 0 ] || exit 0
@@ -25,7 +26,7 @@ for tool in "${missing[@]}"; do
     case $tool in
         nginx) packages+=(nginx-light) ;;
         systemd-analyze | systemd-socket-activate) packages+=(systemd) ;;
-        buildah | podman | runc | debootstrap) packages+=("$tool") ;;
+        buildah | podman | runc | debootstrap | valgrind) packages+=("$tool") ;;
         systemd-nspawn) packages+=(systemd-container) ;;
     esac
 done

@@ -1,9 +1,9 @@
 """The default render against a bare cookiecutter render (``scripts/render_time.py``).
 
 The ratio asserted is that of the instructions each render executes, hooks included
-(valgrind's callgrind): the same on every run, where the CPU time of the same renders
+(valgrind's cachegrind): the same on every run, where the CPU time of the same renders
 varied from 3.2 to 3.9 times the bare one's on a 2-core machine shared with another pytest
-worker. About 50 s.
+worker. About 30 s.
 """
 
 import pytest

@@ -109,6 +109,16 @@ def instructions(template: Path) -> int:
     return sum(int(count.replace(",", "")) for count in INSTRUCTIONS.findall(result.stderr))
 
 
+def instruction_counts() -> dict[str, int]:
+    """The instructions of one render of this template and one of the bare template:
+    ``{"template": ..., "bare": ...}``."""
+    with tempfile.TemporaryDirectory(prefix="render-instructions-") as scratch:
+        return {
+            "template": instructions(ROOT),
+            "bare": instructions(make_bare_template(Path(scratch))),
+        }
+
+
 def measure(runs: int, floor: bool = False) -> dict[str, dict[str, list[float]]]:
     """Render this template and the bare one (and with ``floor`` the unrendered one)
     ``runs`` times each, in turns (their order reversed every other turn, so that a drift
@@ -152,11 +162,7 @@ def main() -> int:
     args = parser.parse_args()
     times = measure(args.runs, args.floor)
     if args.instructions:
-        with tempfile.TemporaryDirectory(prefix="render-time-") as scratch:
-            counts = {
-                "template": instructions(ROOT),
-                "bare": instructions(make_bare_template(Path(scratch))),
-            }
+        counts = instruction_counts()
         ratio = counts["template"] / counts["bare"]
         print(f"instructions: template {counts['template']:,}, bare {counts['bare']:,}, "
               f"ratio {ratio:.2f} (the test's bound {BOUND})")  # fmt: skip

@@ -40,6 +40,8 @@ from {{ cookiecutter.project_slug }}.users.models import User, create_user
 PASSWORD = "correct horse battery"
 #: Seconds within which a request that needs a refused dependency must answer.
 OUTAGE_BOUND = 1.0
+#: A SQLite database that cannot be opened: its directory does not exist.
+UNREACHABLE_DATABASE = "sqlite:////nonexistent-directory/db.sqlite"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 #: The sub-path of the mounted tests, and the WSGI environment of a request under it.
 PREFIX = "/svc"

@@ -6,9 +6,9 @@ from flask.testing import FlaskClient
 
 from {{ cookiecutter.project_slug }} import create_app
 
-#: A database URL that cannot be opened: its directory does not exist.
-UNREACHABLE_DATABASE = "sqlite:////nonexistent-directory/db.sqlite"
+from .conftest import UNREACHABLE_DATABASE
 {%- if cookiecutter.cache == "redis" or cookiecutter.worker == "celery" %}
+
 #: A Redis URL where nothing listens (port 1 on loopback).
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 {%- endif %}

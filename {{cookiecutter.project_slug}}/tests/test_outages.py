@@ -17,6 +17,7 @@ from {{ cookiecutter.project_slug }}.core.errors import handle_database_error
 from .conftest import (
     OUTAGE_BOUND,
     PASSWORD,
+    UNREACHABLE_DATABASE,
     assert_unavailable,
     closed_port,
     timed,
@@ -25,16 +26,13 @@ from .conftest import (
 {%- endif %}
 )
 
-#: A SQLite database that cannot be opened: its directory does not exist.
-UNREACHABLE_SQLITE = "sqlite:////nonexistent-directory/db.sqlite"
-
 
 @pytest.fixture
 def unreachable_database(database_url: str) -> str:
     """The test database's URL moved to a closed port (or, for SQLite, a missing file)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        return UNREACHABLE_SQLITE
+        return UNREACHABLE_DATABASE
     return url.set(host="127.0.0.1", port=closed_port()).render_as_string(hide_password=False)
 
 
